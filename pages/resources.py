@@ -1,0 +1,154 @@
+"""What every page shares: cached model and catalogue, and the session's state.
+
+The cache decorators live here, at the edge; the loaders they wrap live in recsys/. Cached
+objects are shared by every visitor and treated as read-only; anything a visitor changes
+lives in ``st.session_state``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import streamlit as st
+from numpy.typing import NDArray
+
+from recsys import (
+    Catalogue,
+    CatalogueEmbeddings,
+    EncoderLoad,
+    Persona,
+    ProfileSettings,
+    TextEncoder,
+    TfidfEncoder,
+    UserProfile,
+    catalogue_embeddings,
+    load_catalogue,
+    load_encoder,
+    load_personas,
+)
+from recsys.encoder import MODEL_ENV_VAR
+
+PROFILE_KEY = "profile"
+SETTINGS_DEFAULTS = {
+    "rec_k": 10,
+    "rec_learning_rate": ProfileSettings.learning_rate,
+    "rec_negative_weight": ProfileSettings.negative_weight,
+    "rec_anchor_weight": ProfileSettings.anchor_weight,
+    "rec_domains": [],
+    "rec_interest_text": "",
+    "rec_persona": None,
+}
+
+
+@st.cache_resource(show_spinner="Loading the sentence model (first start only)…")
+def _encoder_load(override: str) -> EncoderLoad:
+    return load_encoder(override)
+
+
+def encoder_load() -> EncoderLoad:
+    """The sentence model, loaded once per process (keyed by the ``RECSYS_MODEL`` override)."""
+    return _encoder_load(os.environ.get(MODEL_ENV_VAR, ""))
+
+
+@st.cache_resource(show_spinner=False)
+def shipped_catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@st.cache_resource(show_spinner=False)
+def personas() -> list[Persona]:
+    return load_personas()
+
+
+@st.cache_resource(show_spinner="Preparing TF-IDF word matching…")
+def _tfidf_encoder(fingerprint: str, _texts: tuple[str, ...]) -> TfidfEncoder:
+    return TfidfEncoder(_texts)
+
+
+@st.cache_resource(show_spinner=False)
+def _embedding_store() -> dict[tuple[str, str, str], CatalogueEmbeddings]:
+    """Catalogue matrices keyed by (catalogue fingerprint, model name, model sha256)."""
+    return {}
+
+
+def active_catalogue() -> Catalogue:
+    return shipped_catalogue()
+
+
+def text_encoder(catalogue: Catalogue) -> TextEncoder:
+    """The sentence model, or TF-IDF fitted on ``catalogue`` when no model could load."""
+    loaded = encoder_load()
+    if loaded.encoder is not None:
+        return loaded.encoder
+    return _tfidf_encoder(catalogue.fingerprint, tuple(catalogue.embedding_texts()))
+
+
+def catalogue_vectors(catalogue: Catalogue, encoder: TextEncoder) -> CatalogueEmbeddings:
+    """(n_items, dim) unit rows for ``catalogue``; shows a progress bar while building."""
+    store = _embedding_store()
+    key = (catalogue.fingerprint, encoder.name, encoder.model_sha256)
+    if key not in store:
+        bar: list = []
+
+        def progress(fraction: float) -> None:
+            if not bar:
+                bar.append(st.progress(0.0))
+            bar[0].progress(fraction, text=f"Embedding the catalogue… {fraction:.0%}")
+
+        store[key] = catalogue_embeddings(catalogue, encoder, progress)
+        if bar:
+            bar[0].empty()
+    return store[key]
+
+
+def item_matrix() -> tuple[Catalogue, TextEncoder, NDArray[np.float32]]:
+    catalogue = active_catalogue()
+    encoder = text_encoder(catalogue)
+    return catalogue, encoder, catalogue_vectors(catalogue, encoder).matrix
+
+
+def ensure_session_defaults() -> None:
+    """Create this visitor's profile and the sidebar settings once per session."""
+    if PROFILE_KEY not in st.session_state:
+        st.session_state[PROFILE_KEY] = UserProfile()
+    for key, value in SETTINGS_DEFAULTS.items():
+        # Re-assigning keeps a widget's value when the visitor is on another page (Streamlit
+        # otherwise drops the state of widgets that were not drawn in the last run).
+        st.session_state[key] = st.session_state.get(key, value)
+
+
+def profile() -> UserProfile:
+    return st.session_state[PROFILE_KEY]
+
+
+def profile_settings() -> ProfileSettings:
+    return ProfileSettings(
+        learning_rate=st.session_state.rec_learning_rate,
+        negative_weight=st.session_state.rec_negative_weight,
+        anchor_weight=st.session_state.rec_anchor_weight,
+    )
+
+
+def reset_session() -> None:
+    """Forget this visitor: profile, interest text, ratings and settings (not other visitors)."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    ensure_session_defaults()
+
+
+def model_banner() -> None:
+    """Say plainly which model the page runs on when it is not the bundled one."""
+    loaded = encoder_load()
+    if loaded.encoder is None:
+        st.warning(f"**TF-IDF mode.** {loaded.message}", icon=":material/warning:")
+    elif loaded.message:
+        st.info(loaded.message, icon=":material/info:")
+
+
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def plain(text: str) -> str:
+    """``text`` escaped so ``st.markdown`` shows it literally (no links, maths, HTML, icons)."""
+    return str(text).translate(_MARKDOWN_SPECIALS)

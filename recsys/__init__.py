@@ -1,0 +1,63 @@
+"""The recommender behind the demo: pure, typed, and free of Streamlit.
+
+Importing this package is cheap; the sentence model (torch) loads only in ``load_encoder``.
+"""
+
+from recsys.catalog import (
+    DOMAINS,
+    Catalogue,
+    Persona,
+    load_catalogue,
+    load_personas,
+    make_catalogue,
+    validate_catalogue,
+)
+from recsys.embeddings import CatalogueEmbeddings, catalogue_embeddings
+from recsys.encoder import EncoderLoad, SentenceEncoder, TextEncoder, TfidfEncoder, load_encoder
+from recsys.explain import explain, split_phrases
+from recsys.profile import (
+    FeedbackEvent,
+    ProfileSettings,
+    UserProfile,
+    interest_text_problem,
+    ranking_query,
+    replay,
+    update_interest,
+)
+from recsys.ranking import cosine_scores, display_score, top_k
+from recsys.recommend import Recommendation, exclusion_mask, recommend
+from recsys.satisfaction import like_share_series, satisfaction_series
+
+__all__ = [
+    "DOMAINS",
+    "Catalogue",
+    "CatalogueEmbeddings",
+    "EncoderLoad",
+    "FeedbackEvent",
+    "Persona",
+    "ProfileSettings",
+    "Recommendation",
+    "SentenceEncoder",
+    "TextEncoder",
+    "TfidfEncoder",
+    "UserProfile",
+    "catalogue_embeddings",
+    "cosine_scores",
+    "display_score",
+    "exclusion_mask",
+    "explain",
+    "interest_text_problem",
+    "like_share_series",
+    "load_catalogue",
+    "load_encoder",
+    "load_personas",
+    "make_catalogue",
+    "ranking_query",
+    "recommend",
+    "replay",
+    "satisfaction_series",
+    "split_phrases",
+    "top_k",
+    "update_interest",
+    "validate_catalogue",
+]

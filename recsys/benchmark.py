@@ -1,0 +1,236 @@
+"""The performance figures in the README, measured on this machine: ``python -m recsys.benchmark``.
+
+Prints, warm and as medians (with p95) over repeated runs:
+
+- encoding one query with the sentence model;
+- re-ranking (score + top-k) at the shipped catalogue size and at 10,000 and 100,000 synthetic
+  items;
+- with ``--browser`` (needs Debian's chromium and the ``playwright`` package): cold start of
+  ``streamlit run`` to the first recommendations, a thumbs click to the re-ranked list in a
+  real browser, and the server's resident memory.
+
+It also holds the two helpers the browser tests share: ``served_app`` starts the app on a free
+localhost port, ``chromium_page`` opens it in headless Debian chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_PATH = os.environ.get("RECSYS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class ServedApp:
+    url: str
+    pid: int
+    started_in: float  # seconds from launch until the health endpoint answered
+
+
+@contextlib.contextmanager
+def served_app(
+    script: str = "app.py", env: dict[str, str] | None = None, timeout: float = 120.0
+) -> Iterator[ServedApp]:
+    """``streamlit run script`` on a free localhost port; stopped on exit."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early: {process.stderr.read()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError(f"streamlit did not answer on {url} within {timeout} s")
+            time.sleep(0.1)
+        yield ServedApp(url=url, pid=process.pid, started_in=time.perf_counter() - started)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[object]:
+    """Headless Debian chromium through playwright (never ``playwright install``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def resident_memory_mb(pid: int) -> float:
+    """VmRSS of a process, from /proc, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def timings_ms(action: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> str:
+    p95 = float(np.percentile(samples, 95))
+    return f"median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms   (n={len(samples)})"
+
+
+def bench_model(repeat: int) -> None:
+    from recsys.encoder import load_encoder
+
+    loaded = load_encoder()
+    if loaded.encoder is None:
+        print(f"query encode: skipped ({loaded.message})")
+        return
+    queries = ["jazz, hiking, Italian cooking", "machine learning and chess", "sleep science"]
+    counter = iter(range(10**9))
+    samples = timings_ms(lambda: loaded.encoder.encode([queries[next(counter) % 3]]), repeat)
+    print(f"query encode (1 text)             {summary(samples)}")
+
+
+def bench_ranking(repeat: int, rng: np.random.Generator) -> None:
+    from recsys.catalog import load_catalogue
+    from recsys.encoder import l2_normalise
+    from recsys.ranking import cosine_scores, top_k
+
+    shipped = len(load_catalogue())
+    for n_items in (shipped, 10_000, 100_000):
+        items = l2_normalise(rng.standard_normal((n_items, 384)).astype(np.float32))
+        query = l2_normalise(rng.standard_normal(384).astype(np.float32))
+        exclude = np.zeros(n_items, dtype=bool)
+        exclude[rng.choice(n_items, size=20, replace=False)] = True
+        samples = timings_ms(
+            lambda items=items, query=query, exclude=exclude: top_k(
+                cosine_scores(items, query), 10, exclude
+            ),
+            repeat,
+        )
+        print(f"re-rank {n_items:>7,} items (top 10)   {summary(samples)}")
+
+
+def bench_browser(clicks: int) -> None:
+    with served_app() as app, chromium_browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        started = time.perf_counter()
+        page.goto(app.url)
+        page.get_by_role("textbox", name="Your interests").fill("jazz, hiking, Italian cooking")
+        page.get_by_role("textbox", name="Your interests").press("Control+Enter")
+        page.locator("[class*='st-key-rec_card_']").first.wait_for(timeout=120_000)
+        cold = app.started_in + (time.perf_counter() - started)
+        print(
+            f"cold start to first list          {cold:7.2f} s (server ready {app.started_in:.2f} s)"
+        )
+        print(f"server memory after first list    {resident_memory_mb(app.pid):7.0f} MB")
+        samples = []
+        for n in range(clicks):
+            before = _first_card_id(page)
+            started = time.perf_counter()
+            page.locator(f".st-key-rec_fb_{before} button").nth(n % 2).click()
+            page.wait_for_function(
+                "id => !document.querySelector('.st-key-rec_card_' + id)"
+                " && document.querySelectorAll(\"[class*='st-key-rec_card_']\").length > 0",
+                arg=before,
+            )
+            samples.append((time.perf_counter() - started) * 1000)
+        print(f"thumbs click to re-ranked list    {summary(samples)}")
+        print(f"server memory after {clicks} clicks      {resident_memory_mb(app.pid):7.0f} MB")
+
+
+def _first_card_id(page: object) -> str:
+    classes = page.locator("[class*='st-key-rec_card_']").first.get_attribute("class")
+    return next(c for c in classes.split() if c.startswith("st-key-rec_card_"))[
+        len("st-key-rec_card_") :
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m recsys.benchmark", description=__doc__)
+    parser.add_argument("--repeat", type=int, default=200, help="timed runs per figure")
+    parser.add_argument("--browser", action="store_true", help="also measure in chromium")
+    parser.add_argument("--clicks", type=int, default=30, help="thumbs clicks to time")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    bench_model(args.repeat)
+    bench_ranking(args.repeat, np.random.default_rng(0))
+    if args.browser:
+        bench_browser(args.clicks)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

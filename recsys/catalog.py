@@ -1,0 +1,153 @@
+"""The item catalogue and the personas shipped in assets/.
+
+The catalogue is a CSV with one row per item and the columns in ``COLUMNS``:
+``item_id`` (stable, unique), ``title``, ``domain`` (a key of ``DOMAINS``), ``category``,
+``tags`` (``"; "``-separated), ``description`` (20-60 words), ``quality`` (long-term value,
+0-1) and ``hook`` (short-term click appeal, 0-1). Row order is the catalogue's index order:
+row ``i`` of the embedding matrix is item ``i``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+_log = logging.getLogger(__name__)
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+CATALOGUE_PATH = ASSETS_DIR / "catalogue.csv"
+PERSONAS_PATH = ASSETS_DIR / "personas.json"
+
+DOMAINS: dict[str, str] = {
+    "ecommerce": "E-commerce",
+    "news": "News",
+    "movies": "Movies & videos",
+    "music": "Music & podcasts",
+    "books": "Books",
+    "courses": "Online courses",
+}
+COLUMNS = ("item_id", "title", "domain", "category", "tags", "description", "quality", "hook")
+TAG_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A read-only catalogue: ``items`` has a 0..n-1 index and the columns in ``COLUMNS``.
+
+    ``fingerprint`` is the sha256 of what the embeddings depend on (ids and embedding texts),
+    so a change to ``quality`` or ``hook`` does not invalidate the shipped embeddings.
+    """
+
+    items: pd.DataFrame
+    fingerprint: str
+    _positions: dict[str, int] = field(repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def item_ids(self) -> list[str]:
+        return self.items["item_id"].tolist()
+
+    def position(self, item_id: str) -> int:
+        """Row index of ``item_id``; raises ``KeyError`` for an unknown id."""
+        return self._positions[item_id]
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._positions
+
+    def embedding_texts(self) -> list[str]:
+        return embedding_texts(self.items)
+
+    def domain_label(self, domain: str) -> str:
+        return DOMAINS.get(domain, domain)
+
+
+def embedding_texts(items: pd.DataFrame) -> list[str]:
+    """The text each item is embedded from: title, category, description and tags."""
+    return [
+        f"{row.title}. {row.category}. {row.description} Tags: {row.tags}."
+        for row in items.itertuples(index=False)
+    ]
+
+
+def catalogue_fingerprint(items: pd.DataFrame) -> str:
+    """sha256 over ``item_id`` and the embedding text of every row, in order."""
+    digest = hashlib.sha256()
+    for item_id, text in zip(items["item_id"], embedding_texts(items), strict=True):
+        digest.update(f"{item_id}\t{text}\n".encode())
+    return digest.hexdigest()
+
+
+def make_catalogue(items: pd.DataFrame) -> Catalogue:
+    """Wrap a validated frame (columns ``COLUMNS``) as a ``Catalogue`` with a fresh index."""
+    items = items.loc[:, list(COLUMNS)].reset_index(drop=True)
+    items["quality"] = items["quality"].astype(float)
+    items["hook"] = items["hook"].astype(float)
+    positions = {item_id: i for i, item_id in enumerate(items["item_id"])}
+    return Catalogue(items=items, fingerprint=catalogue_fingerprint(items), _positions=positions)
+
+
+def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+    """Read and validate the catalogue CSV; raises ``ValueError`` listing every problem."""
+    items = pd.read_csv(path, dtype={"item_id": str}, keep_default_na=False)
+    problems = validate_catalogue(items)
+    if problems:
+        raise ValueError(f"{path.name} is not a valid catalogue: " + "; ".join(problems))
+    _log.info("loaded %d items from %s", len(items), path)
+    return make_catalogue(items)
+
+
+def validate_catalogue(items: pd.DataFrame, *, known_domains: bool = True) -> list[str]:
+    """Every schema problem in ``items``, as sentences; an empty list means valid."""
+    missing = [c for c in COLUMNS if c not in items.columns]
+    if missing:
+        return [f"missing columns: {', '.join(missing)}"]
+    problems = []
+    duplicated = items["item_id"][items["item_id"].duplicated()].unique().tolist()
+    if duplicated:
+        problems.append(f"duplicate item_id: {', '.join(map(str, duplicated[:5]))}")
+    for column in ("item_id", "title", "domain", "category", "description"):
+        empty = items.index[items[column].astype(str).str.strip() == ""].tolist()
+        if empty:
+            problems.append(f"empty {column} in rows {_rows(empty)}")
+    for column in ("quality", "hook"):
+        values = pd.to_numeric(items[column], errors="coerce")
+        bad = items.index[values.isna() | (values < 0) | (values > 1)].tolist()
+        if bad:
+            problems.append(f"{column} is not a number in [0, 1] in rows {_rows(bad)}")
+    if known_domains:
+        unknown = sorted(set(items["domain"]) - set(DOMAINS))
+        if unknown:
+            problems.append(f"unknown domains: {', '.join(unknown)}")
+    return problems
+
+
+def _rows(index: list[int]) -> str:
+    """Row numbers as a person counts them in a spreadsheet (header is row 1)."""
+    shown = ", ".join(str(i + 2) for i in index[:8])
+    return shown + (f" and {len(index) - 8} more" if len(index) > 8 else "")
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A ready-made visitor. ``stated_interests`` is what they would type; ``hidden_taste`` is
+    what they really like (overlapping but different), and ``drift_towards`` where their taste
+    moves over time. The simulation lab uses the hidden parts; the app shows only the stated."""
+
+    persona_id: str
+    name: str
+    bio: str
+    stated_interests: str
+    hidden_taste: str
+    drift_towards: str
+
+
+def load_personas(path: Path = PERSONAS_PATH) -> list[Persona]:
+    with path.open(encoding="utf-8") as f:
+        return [Persona(**entry) for entry in json.load(f)]

