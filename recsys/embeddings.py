@@ -93,7 +93,7 @@ def read_embeddings(
         manifest = EmbeddingManifest(**json.loads(manifest_path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         return None, "no precomputed embeddings were found"
-    except (ValueError, TypeError) as error:
+    except (OSError, ValueError, TypeError) as error:
         return None, f"the embeddings manifest is unreadable ({error})"
     mismatches = manifest_mismatches(manifest, encoder, catalogue)
     if mismatches:

@@ -176,15 +176,20 @@ def hub_reachable(host: str = HUB_HOST, timeout: float = 3.0) -> bool:
 
 
 def _load_sentence_model(spec: str) -> SentenceEncoder:
+    """A local model folder, or a hub name when the hub answers; raises OSError otherwise."""
     from sentence_transformers import SentenceTransformer
 
-    folder = Path(spec)
-    weights = folder / "model.safetensors"
-    sha = file_sha256(weights) if weights.is_file() else f"hub:{spec}"
+    folder = Path(spec).expanduser()
+    if folder.is_dir():
+        weights = folder / "model.safetensors"
+        sha = file_sha256(weights) if weights.is_file() else f"folder:{folder.resolve()}"
+        model = SentenceTransformer(str(folder), device="cpu")
+        name = HUB_MODEL_NAME if sha == SHIPPED_MODEL_SHA256 else str(folder.resolve())
+        return SentenceEncoder(model, name=name, model_sha256=sha)
+    if not hub_reachable():
+        raise OSError(f"{spec} is not a model folder here, and the model hub cannot be reached")
     model = SentenceTransformer(spec, device="cpu")
-    return SentenceEncoder(
-        model, name=HUB_MODEL_NAME if folder.is_dir() else spec, model_sha256=sha
-    )
+    return SentenceEncoder(model, name=spec, model_sha256=f"hub:{spec}")
 
 
 def load_encoder(override: str | None = None) -> EncoderLoad:
@@ -203,6 +208,10 @@ def load_encoder(override: str | None = None) -> EncoderLoad:
         except Exception as error:  # a bad override must not take the app down
             _log.warning("could not load %s=%s: %s", MODEL_ENV_VAR, override, error)
             failures.append(f"the model named by {MODEL_ENV_VAR} ({override}) did not load")
+            notes.append(
+                f"The model named by {MODEL_ENV_VAR} ({override}) did not load, so the app uses "
+                "the next one available."
+            )
     folder = packaged_model_dir()
     if folder is None:
         failures.append(f"the package {PACKAGE_NAME.replace('_', '-')} is not installed")
@@ -216,18 +225,15 @@ def load_encoder(override: str | None = None) -> EncoderLoad:
             )
         try:
             encoder = _load_sentence_model(str(folder))
-            return EncoderLoad(encoder, "override" if override else "package", " ".join(notes))
+            return EncoderLoad(encoder, "package", " ".join(notes))
         except Exception as error:
             _log.warning("could not load the bundled model from %s: %s", folder, error)
             failures.append("the bundled model did not load")
-    if hub_reachable():
-        try:
-            return EncoderLoad(_load_sentence_model(HUB_MODEL_NAME), "hub", " ".join(notes))
-        except Exception as error:
-            _log.warning("could not load %s from the hub: %s", HUB_MODEL_NAME, error)
-            failures.append("the model hub did not answer")
-    else:
-        failures.append("the model hub cannot be reached")
+    try:
+        return EncoderLoad(_load_sentence_model(HUB_MODEL_NAME), "hub", " ".join(notes))
+    except Exception as error:
+        _log.warning("could not load %s from the hub: %s", HUB_MODEL_NAME, error)
+        failures.append(f"{HUB_MODEL_NAME} could not be fetched from the model hub")
     return EncoderLoad(
         None,
         "none",

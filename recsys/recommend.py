@@ -32,7 +32,7 @@ def exclusion_mask(
 ) -> NDArray[np.bool_]:
     """(n_items,) True where an item may not be shown: already rated, or outside ``domains``
     (None or empty means every domain)."""
-    mask = catalogue.items["item_id"].isin(list(rated_ids)).to_numpy()
+    mask = catalogue.items["item_id"].isin(list(rated_ids)).to_numpy(dtype=bool, copy=True)
     if domains:
         mask |= ~catalogue.items["domain"].isin(list(domains)).to_numpy()
     return mask
