@@ -79,16 +79,25 @@ with st.sidebar:
         options=list(DOMAINS),
         format_func=DOMAINS.get,
         key="rec_domains",
+        persist_state="session",
         placeholder="All domains",
     )
-    st.slider("Number of recommendations", 5, 30, key="rec_k")
-    st.slider("Learning rate a (toward liked items)", 0.0, 1.0, step=0.05, key="rec_learning_rate")
+    st.slider("Number of recommendations", 5, 30, key="rec_k", persist_state="session")
+    st.slider(
+        "Learning rate a (toward liked items)",
+        0.0,
+        1.0,
+        step=0.05,
+        key="rec_learning_rate",
+        persist_state="session",
+    )
     st.slider(
         "Weight of negative feedback b (away from disliked items)",
         0.0,
         1.0,
         step=0.05,
         key="rec_negative_weight",
+        persist_state="session",
     )
     st.slider(
         "Anchor weight ρ (your own words' share of the query)",
@@ -96,6 +105,7 @@ with st.sidebar:
         1.0,
         step=0.05,
         key="rec_anchor_weight",
+        persist_state="session",
     )
     st.download_button(
         "Download this session (JSON)",
@@ -126,6 +136,7 @@ with left:
             format_func=lambda persona_id: persona_by_id[persona_id].name,
             placeholder="Choose a persona…",
             key="rec_persona",
+            persist_state="session",
             on_change=_pick_persona,
         )
         if st.session_state.rec_persona is not None:
@@ -134,6 +145,7 @@ with left:
         st.text_area(
             "Your interests",
             key="rec_interest_text",
+            persist_state="session",
             placeholder="For example: jazz, hiking in the mountains, Italian cooking",
             help="Separate interests with commas. Press Ctrl+Enter or click outside to apply.",
             height=100,

@@ -113,9 +113,7 @@ def ensure_session_defaults() -> None:
     if PROFILE_KEY not in st.session_state:
         st.session_state[PROFILE_KEY] = UserProfile()
     for key, value in SETTINGS_DEFAULTS.items():
-        # Re-assigning keeps a widget's value when the visitor is on another page (Streamlit
-        # otherwise drops the state of widgets that were not drawn in the last run).
-        st.session_state[key] = st.session_state.get(key, value)
+        st.session_state.setdefault(key, value)
 
 
 def profile() -> UserProfile:

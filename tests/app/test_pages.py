@@ -1,0 +1,101 @@
+"""AppTest: every page renders, and the Recommend page's controls work (real model)."""
+
+import pytest
+
+from recsys import load_personas
+
+pytestmark = pytest.mark.slow
+
+PAGES = ["pages/recommend.py", "pages/about.py"]
+
+
+def card_keys(at):
+    return [
+        c.key.removeprefix("rec_card_")
+        for c in at.get("flex_container")
+        if getattr(c, "key", None) and c.key.startswith("rec_card_")
+    ]
+
+
+def all_text(at):
+    return "\n".join(m.value for m in [*at.markdown, *at.caption])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_error(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title
+
+
+def test_start_page_asks_for_interests(app):
+    assert app.title[0].value == "Recommendations that learn from you"
+    assert "Type a few words" in app.info[0].value
+    assert card_keys(app) == []
+
+
+def test_typing_interests_gives_a_ranked_scored_explained_list(app):
+    app.text_area(key="rec_interest_text").input("jazz records and vinyl, Italian cooking").run()
+    assert not app.exception
+    keys = card_keys(app)
+    assert len(keys) == 10
+    scores = [float(m.value.split("**")[1]) for m in app.markdown if m.value.startswith("Score")]
+    assert len(scores) == 10 and scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+    assert "Close to your interest" in all_text(app)
+    assert len(app.get("feedback")) == 10
+
+
+def test_list_length_and_domain_filter(app):
+    app.text_area(key="rec_interest_text").input("space telescopes and astronomy").run()
+    app.slider(key="rec_k").set_value(5).run()
+    assert len(card_keys(app)) == 5
+    app.multiselect(key="rec_domains").set_value(["books"]).run()
+    assert not app.exception
+    assert all(key.startswith("books-") for key in card_keys(app))
+
+
+def test_persona_fills_interests_and_shows_who_it_is(app):
+    persona = load_personas()[1]
+    app.selectbox(key="rec_persona").set_value(persona.persona_id).run()
+    assert app.text_area(key="rec_interest_text").value == persona.stated_interests
+    assert persona.bio.split()[0] in all_text(app)
+    assert len(card_keys(app)) == 10
+    assert app.session_state["profile"].persona_id == persona.persona_id
+
+
+def test_bad_input_gets_a_sentence_and_keeps_the_list(app):
+    app.text_area(key="rec_interest_text").input("gardening and houseplants").run()
+    before = card_keys(app)
+    app.text_area(key="rec_interest_text").input("!!! 123 ???").run()
+    assert not app.exception
+    assert "at least one word" in app.warning[0].value
+    assert card_keys(app) == before
+    assert app.session_state["profile"].interest_text == "gardening and houseplants"
+
+
+def test_settings_survive_a_visit_to_another_page(app):
+    app.text_area(key="rec_interest_text").input("board games").run()
+    app.slider(key="rec_learning_rate").set_value(0.6).run()
+    app.switch_page("pages/about.py").run()
+    app.switch_page("pages/recommend.py").run()
+    assert app.slider(key="rec_learning_rate").value == 0.6
+    assert app.text_area(key="rec_interest_text").value == "board games"
+    assert len(card_keys(app)) == 10
+
+
+def test_reset_forgets_the_session(app):
+    app.text_area(key="rec_interest_text").input("chess").run()
+    app.slider(key="rec_k").set_value(7).run()
+    reset = next(b for b in app.button if b.label == "Reset session")
+    reset.click().run()
+    assert not app.exception
+    assert app.text_area(key="rec_interest_text").value == ""
+    assert app.slider(key="rec_k").value == 10
+    assert card_keys(app) == []
+    assert not app.session_state["profile"].has_interests
+
+
+def test_session_download_is_offered(app):
+    button = app.get("download_button")[0]
+    assert button.proto.label == "Download this session (JSON)"

@@ -1,0 +1,52 @@
+"""Real-browser fixtures: `streamlit run app.py` on a free port, Debian chromium via playwright.
+
+Without chromium these tests skip, unless RECSYS_REQUIRE_BROWSER=1 (set by .ci/run), where a
+missing browser is a failure."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from recsys.benchmark import CHROMIUM_PATH, chromium_browser, served_app
+
+ARTIFACTS = Path(os.environ.get("RECSYS_SCREENSHOT_DIR", Path(__file__).parent / "artifacts"))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM_PATH).exists():
+        if os.environ.get("RECSYS_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM_PATH} is missing: apt-get install chromium")
+        pytest.skip(f"no browser at {CHROMIUM_PATH} (apt-get install chromium)")
+    with chromium_browser() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    with served_app() as app:
+        yield app.url
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(app_url)
+    page.get_by_role("textbox", name="Your interests").wait_for()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
