@@ -66,7 +66,8 @@ def test_type_rate_and_watch_the_list_learn(page, artifacts):
     assert chart_points(page) == 2
     assert "which you liked" in page.locator("[data-testid='stMain']").inner_text()
     page.mouse.move(0, 0)
-    page.get_by_role("heading", name="Recommendations that learn from you").scroll_into_view_if_needed()
+    title = page.get_by_role("heading", name="Recommendations that learn from you")
+    title.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "recommend.png"))
 
     with page.expect_download() as download_info:
