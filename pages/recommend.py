@@ -17,7 +17,14 @@ from pages.resources import (
     profile_settings,
     reset_session,
 )
-from recsys import DOMAINS, interest_text_problem, like_share_series, recommend, split_phrases
+from recsys import (
+    DOMAINS,
+    Recommendation,
+    interest_text_problem,
+    like_share_series,
+    recommend,
+    split_phrases,
+)
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
 
 catalogue, encoder, vectors = item_matrix()
@@ -48,6 +55,38 @@ def _on_feedback(item_id: str, position: int) -> None:
 def _undo(item_id: str) -> None:
     profile().undo_feedback(item_id)
     st.session_state.pop(f"rec_fb_{item_id}", None)
+
+
+def _movement(before: int | None, now: int, had_list: bool) -> str:
+    if before is None:
+        return " · new" if had_list else ""
+    if before > now:
+        return f" · ▲{before - now}"
+    if before < now:
+        return f" · ▼{now - before}"
+    return ""
+
+
+def _draw_card(rec: Recommendation, rank_before: int | None, had_list: bool) -> None:
+    """One recommendation: few elements, as every element costs the browser a redraw."""
+    item = catalogue.items.loc[rec.position]
+    with st.container(border=True, key=f"rec_card_{rec.item_id}"):
+        st.markdown(
+            f"**{rec.rank}\\. {plain(item.title)}**  \n"
+            f":gray[{plain(catalogue.domain_label(item.domain))} · {plain(item.category)}"
+            f"{_movement(rank_before, rec.rank, had_list)}]  \n"
+            f"{plain(item.description)}  \n"
+            f":gray[:material/lightbulb: {plain(rec.reason)}]"
+        )
+        with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+            st.markdown(f"Score **{rec.score:.2f}**", width="content")
+            st.progress(rec.score, width=160)
+            st.feedback(
+                "thumbs",
+                key=f"rec_fb_{rec.item_id}",
+                on_change=_on_feedback,
+                args=(rec.item_id, rec.position),
+            )
 
 
 def _apply_interests() -> str | None:
@@ -176,36 +215,7 @@ with left:
         if not recommendations:
             st.info("You have rated every item in the chosen domains. Widen the domain filter.")
         for rec in recommendations:
-            item = catalogue.items.loc[rec.position]
-            with st.container(border=True, key=f"rec_card_{rec.item_id}"):
-                text_part, score_part = st.columns([5, 2])
-                with text_part:
-                    before = previous_ranks.get(rec.item_id)
-                    movement = (
-                        " · new"
-                        if before is None and previous_ranks
-                        else f" · ▲{before - rec.rank}"
-                        if before and before > rec.rank
-                        else f" · ▼{rec.rank - before}"
-                        if before and before < rec.rank
-                        else ""
-                    )
-                    st.markdown(f"**{rec.rank}\\. {plain(item.title)}**")
-                    st.caption(
-                        f"{plain(catalogue.domain_label(item.domain))} · {plain(item.category)}"
-                        f"{movement}"
-                    )
-                    st.markdown(plain(item.description))
-                    st.caption(f":material/lightbulb: {plain(rec.reason)}")
-                with score_part:
-                    st.markdown(f"Score **{rec.score:.2f}**")
-                    st.progress(rec.score)
-                    st.feedback(
-                        "thumbs",
-                        key=f"rec_fb_{rec.item_id}",
-                        on_change=_on_feedback,
-                        args=(rec.item_id, rec.position),
-                    )
+            _draw_card(rec, previous_ranks.get(rec.item_id), bool(previous_ranks))
         st.session_state.rec_last_ranks = {rec.item_id: rec.rank for rec in recommendations}
 
 with right:

@@ -7,6 +7,7 @@ lives in ``st.session_state``.
 
 from __future__ import annotations
 
+import gc
 import os
 
 import numpy as np
@@ -43,7 +44,12 @@ SETTINGS_DEFAULTS = {
 
 @st.cache_resource(show_spinner="Loading the sentence model (first start only)…")
 def _encoder_load(override: str) -> EncoderLoad:
-    return load_encoder(override)
+    loaded = load_encoder(override)
+    # The model brings ~500,000 long-lived Python objects. Streamlit runs a full garbage
+    # collection after every script run, which would walk them all (~250 ms a click);
+    # freezing moves them out of the collector's sight.
+    gc.freeze()
+    return loaded
 
 
 def encoder_load() -> EncoderLoad:
