@@ -68,15 +68,16 @@ def _movement(before: int | None, now: int, had_list: bool) -> str:
 
 
 def _draw_card(rec: Recommendation, rank_before: int | None, had_list: bool) -> None:
-    """One recommendation: few elements, as every element costs the browser a redraw."""
+    """One card: rank, title, domain and category (with its move since the last list),
+    description, reason, then the score with its bar and the thumbs."""
     item = catalogue.items.loc[rec.position]
     with st.container(border=True, key=f"rec_card_{rec.item_id}"):
         st.markdown(
             f"**{rec.rank}\\. {plain(item.title)}**  \n"
-            f":gray[{plain(catalogue.domain_label(item.domain))} · {plain(item.category)}"
-            f"{_movement(rank_before, rec.rank, had_list)}]  \n"
+            f":small[:gray[{plain(catalogue.domain_label(item.domain))} · "
+            f"{plain(item.category)}{_movement(rank_before, rec.rank, had_list)}]]  \n"
             f"{plain(item.description)}  \n"
-            f":gray[:material/lightbulb: {plain(rec.reason)}]"
+            f":small[:gray[:material/lightbulb: {plain(rec.reason)}]]"
         )
         with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
             st.markdown(f"Score **{rec.score:.2f}**", width="content")

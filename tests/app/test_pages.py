@@ -99,3 +99,15 @@ def test_reset_forgets_the_session(app):
 def test_session_download_is_offered(app):
     button = app.get("download_button")[0]
     assert button.proto.label == "Download this session (JSON)"
+
+
+def test_tfidf_mode_is_labelled_and_still_recommends(monkeypatch, make_app):
+    monkeypatch.setenv("RECSYS_MODEL", "tfidf")
+    at = make_app()
+    assert "TF-IDF mode" in at.warning[0].value
+    at.text_area(key="rec_interest_text").input("jazz piano and hiking boots").run()
+    assert not at.exception
+    assert len(card_keys(at)) == 10
+    at.text_area(key="rec_interest_text").input("qwxz zzvv").run()
+    assert "None of these words occur in the catalogue" in at.warning[1].value
+    assert len(card_keys(at)) == 10  # the previous list stays
