@@ -27,7 +27,8 @@ from recsys import (
 )
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
 
-catalogue, encoder, vectors = item_matrix()
+catalogue, encoder, embeddings = item_matrix()
+vectors = embeddings.matrix
 THUMBS = {True: ":green[:material/thumb_up:]", False: ":red[:material/thumb_down:]"}
 persona_by_id = {persona.persona_id: persona for persona in personas()}
 
@@ -161,7 +162,10 @@ with st.sidebar:
     )
     loaded = encoder_load()
     model_name = "all-MiniLM-L6-v2" if loaded.encoder is not None else "TF-IDF (fallback)"
-    st.caption(f"Model: {model_name} ({loaded.source}) · {len(catalogue):,} items")
+    st.caption(
+        f"Model: {model_name} ({loaded.source}) · {len(catalogue):,} items · embeddings: "
+        f"{embeddings.origin}" + (f" ({embeddings.note})" if embeddings.note else "")
+    )
 
 st.title("Recommendations that learn from you")
 model_banner()

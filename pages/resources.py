@@ -10,9 +10,7 @@ from __future__ import annotations
 import gc
 import os
 
-import numpy as np
 import streamlit as st
-from numpy.typing import NDArray
 
 from recsys import (
     Catalogue,
@@ -108,10 +106,11 @@ def catalogue_vectors(catalogue: Catalogue, encoder: TextEncoder) -> CatalogueEm
     return store[key]
 
 
-def item_matrix() -> tuple[Catalogue, TextEncoder, NDArray[np.float32]]:
+def item_matrix() -> tuple[Catalogue, TextEncoder, CatalogueEmbeddings]:
+    """The active catalogue, the encoder for queries, and the catalogue's embeddings."""
     catalogue = active_catalogue()
     encoder = text_encoder(catalogue)
-    return catalogue, encoder, catalogue_vectors(catalogue, encoder).matrix
+    return catalogue, encoder, catalogue_vectors(catalogue, encoder)
 
 
 def ensure_session_defaults() -> None:
