@@ -25,6 +25,17 @@ def split_phrases(text: str) -> list[str]:
     return phrases[:MAX_PHRASES] or ([text.strip()] if text.strip() else [])
 
 
+def _nearest(
+    item_vectors: NDArray[np.float32], sources: NDArray[np.float32] | None
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """For (k, dim) items and (m, dim) sources: each item's nearest source and its cosine
+    (index 0 and -inf for every item when there are no sources)."""
+    if sources is None or len(sources) == 0:
+        return np.zeros(len(item_vectors), dtype=np.intp), np.full(len(item_vectors), -np.inf)
+    similarity = item_vectors @ sources.T
+    return similarity.argmax(axis=1), similarity.max(axis=1)
+
+
 def explain(
     item_vectors: NDArray[np.float32],
     phrases: Sequence[str],
@@ -37,18 +48,8 @@ def explain(
     Returns k sentences such as 'Close to your interest "jazz" (0.61)'."""
     if len(item_vectors) == 0:
         return []
-    best_phrase = np.full(len(item_vectors), -np.inf)
-    phrase_index = np.zeros(len(item_vectors), dtype=np.intp)
-    if len(phrases):
-        similarity = item_vectors @ phrase_vectors.T
-        phrase_index = similarity.argmax(axis=1)
-        best_phrase = similarity.max(axis=1)
-    best_liked = np.full(len(item_vectors), -np.inf)
-    liked_index = np.zeros(len(item_vectors), dtype=np.intp)
-    if len(liked_titles):
-        similarity = item_vectors @ liked_vectors.T
-        liked_index = similarity.argmax(axis=1)
-        best_liked = similarity.max(axis=1)
+    phrase_index, best_phrase = _nearest(item_vectors, phrase_vectors if len(phrases) else None)
+    liked_index, best_liked = _nearest(item_vectors, liked_vectors if len(liked_titles) else None)
     reasons = []
     for i in range(len(item_vectors)):
         if best_liked[i] > best_phrase[i]:
