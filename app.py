@@ -17,6 +17,8 @@ ensure_session_defaults()
 
 pages = [
     st.Page("pages/recommend.py", title="Recommend", icon=":material/thumb_up:", default=True),
+    st.Page("pages/map.py", title="Embedding map", icon=":material/scatter_plot:"),
+    st.Page("pages/catalogue.py", title="Catalogue", icon=":material/inventory_2:"),
     st.Page("pages/about.py", title="About the method", icon=":material/menu_book:"),
 ]
 st.navigation(pages, position="top").run()

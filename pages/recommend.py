@@ -18,7 +18,6 @@ from pages.resources import (
     reset_session,
 )
 from recsys import (
-    DOMAINS,
     Recommendation,
     interest_text_problem,
     like_share_series,
@@ -117,8 +116,8 @@ with st.sidebar:
     st.header("Settings")
     st.multiselect(
         "Domains",
-        options=list(DOMAINS),
-        format_func=DOMAINS.get,
+        options=sorted(catalogue.items["domain"].unique()),
+        format_func=catalogue.domain_label,
         key="rec_domains",
         persist_state="session",
         placeholder="All domains",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import os
+import time
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -21,6 +23,7 @@ from recsys import (
     TextEncoder,
     TfidfEncoder,
     UserProfile,
+    build_embeddings,
     catalogue_embeddings,
     load_catalogue,
     load_encoder,
@@ -29,6 +32,7 @@ from recsys import (
 from recsys.encoder import MODEL_ENV_VAR
 
 PROFILE_KEY = "profile"
+UPLOAD_KEY = "catalogue_upload"
 SETTINGS_DEFAULTS = {
     "rec_k": 10,
     "rec_learning_rate": ProfileSettings.learning_rate,
@@ -65,7 +69,7 @@ def personas() -> list[Persona]:
     return load_personas()
 
 
-@st.cache_resource(show_spinner="Preparing TF-IDF word matching…")
+@st.cache_resource(show_spinner="Preparing TF-IDF word matching…", max_entries=16)
 def _tfidf_encoder(fingerprint: str, _texts: tuple[str, ...]) -> TfidfEncoder:
     return TfidfEncoder(_texts)
 
@@ -76,8 +80,53 @@ def _embedding_store() -> dict[tuple[str, str, str], CatalogueEmbeddings]:
     return {}
 
 
+@dataclass(frozen=True)
+class UploadedCatalogue:
+    """A visitor's own catalogue, kept in their session only."""
+
+    file_name: str
+    catalogue: Catalogue
+    embeddings: CatalogueEmbeddings
+
+
+def uploaded() -> UploadedCatalogue | None:
+    return st.session_state.get(UPLOAD_KEY)
+
+
 def active_catalogue() -> Catalogue:
-    return shipped_catalogue()
+    """The visitor's uploaded catalogue if they have one, else the shipped one."""
+    upload = uploaded()
+    return upload.catalogue if upload is not None else shipped_catalogue()
+
+
+def _forget_catalogue_choices() -> None:
+    st.session_state.rec_domains = []
+    st.session_state.pop("rec_last_ranks", None)
+
+
+def use_uploaded(file_name: str, catalogue: Catalogue) -> float:
+    """Embed ``catalogue`` (with a progress bar) and make it this session's catalogue.
+    Returns the seconds it took. Other visitors keep theirs."""
+    encoder = text_encoder(catalogue)
+    bar = st.progress(0.0, text="Embedding your catalogue…")
+    started = time.perf_counter()
+    matrix = build_embeddings(
+        catalogue,
+        encoder,
+        lambda done: bar.progress(done, text=f"Embedding your catalogue… {done:.0%}"),
+    )
+    seconds = time.perf_counter() - started
+    bar.empty()
+    st.session_state[UPLOAD_KEY] = UploadedCatalogue(
+        file_name, catalogue, CatalogueEmbeddings(matrix, "built", f"uploaded {file_name}")
+    )
+    _forget_catalogue_choices()
+    return seconds
+
+
+def restore_shipped_catalogue() -> None:
+    st.session_state.pop(UPLOAD_KEY, None)
+    _forget_catalogue_choices()
 
 
 def text_encoder(catalogue: Catalogue) -> TextEncoder:
@@ -108,7 +157,10 @@ def catalogue_vectors(catalogue: Catalogue, encoder: TextEncoder) -> CatalogueEm
 
 def item_matrix() -> tuple[Catalogue, TextEncoder, CatalogueEmbeddings]:
     """The active catalogue, the encoder for queries, and the catalogue's embeddings."""
-    catalogue = active_catalogue()
+    upload = uploaded()
+    if upload is not None:
+        return upload.catalogue, text_encoder(upload.catalogue), upload.embeddings
+    catalogue = shipped_catalogue()
     encoder = text_encoder(catalogue)
     return catalogue, encoder, catalogue_vectors(catalogue, encoder)
 

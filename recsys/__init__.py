@@ -12,7 +12,7 @@ from recsys.catalog import (
     make_catalogue,
     validate_catalogue,
 )
-from recsys.embeddings import CatalogueEmbeddings, catalogue_embeddings
+from recsys.embeddings import CatalogueEmbeddings, build_embeddings, catalogue_embeddings
 from recsys.encoder import EncoderLoad, SentenceEncoder, TextEncoder, TfidfEncoder, load_encoder
 from recsys.explain import explain, split_phrases
 from recsys.profile import (
@@ -24,9 +24,11 @@ from recsys.profile import (
     replay,
     update_interest,
 )
+from recsys.projection import Projection, fit_pca, fit_tsne
 from recsys.ranking import cosine_scores, display_score, top_k
 from recsys.recommend import Recommendation, exclusion_mask, recommend
 from recsys.satisfaction import like_share_series, satisfaction_series
+from recsys.upload import UploadResult, csv_safe, read_catalogue_csv, template_csv
 
 __all__ = [
     "DOMAINS",
@@ -35,17 +37,23 @@ __all__ = [
     "EncoderLoad",
     "FeedbackEvent",
     "Persona",
+    "Projection",
     "ProfileSettings",
     "Recommendation",
+    "UploadResult",
     "SentenceEncoder",
     "TextEncoder",
     "TfidfEncoder",
     "UserProfile",
+    "build_embeddings",
     "catalogue_embeddings",
     "cosine_scores",
+    "csv_safe",
     "display_score",
     "exclusion_mask",
     "explain",
+    "fit_pca",
+    "fit_tsne",
     "interest_text_problem",
     "like_share_series",
     "load_catalogue",
@@ -53,10 +61,12 @@ __all__ = [
     "load_personas",
     "make_catalogue",
     "ranking_query",
+    "read_catalogue_csv",
     "recommend",
     "replay",
     "satisfaction_series",
     "split_phrases",
+    "template_csv",
     "top_k",
     "update_interest",
     "validate_catalogue",

@@ -173,6 +173,24 @@ class UserProfile:
             raise ValueError("the profile has no interests yet")
         return ranking_query(self.interest_vector, self.anchor, settings.anchor_weight)
 
+    def interest_path(self, settings: ProfileSettings) -> NDArray[np.float32]:
+        """The ranking query before any feedback and after each step: (n_events + 1, dim).
+        Row 0 is the visitor's own words (blended with themselves); row t follows event t."""
+        if self.anchor is None:
+            raise ValueError("the profile has no interests yet")
+        interest = self.anchor.astype(np.float32, copy=True)
+        path = [ranking_query(interest, self.anchor, settings.anchor_weight)]
+        for event in self.feedback_log:
+            interest = update_interest(
+                interest,
+                event.item_vector,
+                event.liked,
+                event.learning_rate,
+                event.negative_weight,
+            )
+            path.append(ranking_query(interest, self.anchor, settings.anchor_weight))
+        return np.vstack(path)
+
     def set_interests(
         self,
         text: str,

@@ -6,7 +6,7 @@ from recsys import load_personas
 
 pytestmark = pytest.mark.slow
 
-PAGES = ["pages/recommend.py", "pages/about.py"]
+PAGES = ["pages/recommend.py", "pages/map.py", "pages/catalogue.py", "pages/about.py"]
 
 
 def card_keys(at):

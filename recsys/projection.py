@@ -1,0 +1,77 @@
+"""2-D maps of the catalogue's embedding space, and of the visitor's path through it.
+
+PCA: with X the (n, dim) item matrix and mean m, the map is (X - m) W for the top two
+principal directions W (dim, 2); any other vector v lands at (v - m) W, so the visitor's path
+is projected with exactly the fitted map. The share of variance each axis explains is kept,
+because two axes of a 384-dimensional space show only a small part of it.
+
+t-SNE: a non-linear map that keeps neighbours together but has no formula for new points. A
+path point is placed at the similarity-weighted mean of the map positions of its ``k`` nearest
+items (cosine), weights proportional to max(cos, 0) + 1e-6.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class Projection:
+    """``coordinates`` (n_items, 2). For PCA, ``mean`` (dim,), ``axes`` (dim, 2) and
+    ``explained_variance`` (2,) shares; for t-SNE those are None and ``item_vectors`` (n, dim)
+    places new points by their neighbours."""
+
+    method: str
+    coordinates: NDArray[np.float32]
+    mean: NDArray[np.float32] | None = None
+    axes: NDArray[np.float32] | None = None
+    explained_variance: NDArray[np.float64] | None = None
+    item_vectors: NDArray[np.float32] | None = None
+
+    def place(self, vectors: NDArray[np.float32], k: int = 10) -> NDArray[np.float32]:
+        """Map positions of (m, dim) ``vectors`` -> (m, 2)."""
+        vectors = np.atleast_2d(vectors)
+        if self.axes is not None and self.mean is not None:
+            return ((vectors - self.mean) @ self.axes).astype(np.float32)
+        similarity = vectors @ self.item_vectors.T
+        k = min(k, similarity.shape[1])
+        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0, None) + 1e-6
+        weights /= weights.sum(axis=1, keepdims=True)
+        return np.einsum("mk,mkd->md", weights, self.coordinates[nearest]).astype(np.float32)
+
+
+def fit_pca(item_vectors: NDArray[np.float32]) -> Projection:
+    """Top-two principal components of (n, dim) item vectors (exact SVD, deterministic)."""
+    mean = item_vectors.mean(axis=0)
+    centred = item_vectors - mean
+    _, singular, right = np.linalg.svd(centred, full_matrices=False)
+    # Fix each axis' sign (largest loading positive) so the picture never flips.
+    signs = np.sign(right[np.arange(2), np.abs(right[:2]).argmax(axis=1)])
+    axes = (right[:2] * signs[:, None]).T
+    variance = singular**2
+    return Projection(
+        method="PCA",
+        coordinates=(centred @ axes).astype(np.float32),
+        mean=mean.astype(np.float32),
+        axes=axes.astype(np.float32),
+        explained_variance=(variance[:2] / variance.sum()).astype(np.float64),
+    )
+
+
+def fit_tsne(item_vectors: NDArray[np.float32], seed: int = 0) -> Projection:
+    """t-SNE (cosine metric, PCA initialisation) of (n, dim) item vectors; same seed, same map."""
+    from sklearn.manifold import TSNE
+
+    perplexity = float(min(30, max(2, (len(item_vectors) - 1) // 3)))
+    coordinates = TSNE(
+        n_components=2, metric="cosine", init="pca", perplexity=perplexity, random_state=seed
+    ).fit_transform(item_vectors)
+    return Projection(
+        method="t-SNE",
+        coordinates=coordinates.astype(np.float32),
+        item_vectors=np.asarray(item_vectors, dtype=np.float32),
+    )
