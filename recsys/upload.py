@@ -86,10 +86,14 @@ def read_catalogue_csv(
         items = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         return UploadResult(None, [f"The file could not be read as CSV ({error})."])
-    items.columns = [str(column).strip().lower() for column in items.columns]
-    if items.columns.duplicated().any():
-        repeated = sorted(set(items.columns[items.columns.duplicated()]))
+    header = [name.strip().lower() for name in next(csv.reader(io.StringIO(text)), [])]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
         return UploadResult(None, [f"Columns appear twice: {', '.join(repeated)}."])
+    if len(header) == len(items.columns):  # pandas would have renamed a repeat to "x.1"
+        items.columns = header
+    else:
+        items.columns = [str(column).strip().lower() for column in items.columns]
     if len(items) == 0:
         return UploadResult(None, ["The file has a header but no rows."])
     if len(items) > MAX_ROWS:

@@ -1,0 +1,62 @@
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from recsys.encoder import l2_normalise
+from recsys.profile import ProfileSettings, UserProfile
+from recsys.projection import fit_pca, fit_tsne
+
+
+@pytest.fixture
+def item_vectors(rng):
+    return l2_normalise(rng.standard_normal((60, 16)).astype(np.float32))
+
+
+def test_pca_shapes_variance_and_projection_of_new_points(item_vectors):
+    projection = fit_pca(item_vectors)
+    assert projection.coordinates.shape == (60, 2)
+    assert projection.explained_variance.shape == (2,)
+    assert 0 < projection.explained_variance.sum() <= 1
+    assert projection.explained_variance[0] >= projection.explained_variance[1]
+    # items placed again land exactly where the fit put them
+    np.testing.assert_allclose(projection.place(item_vectors), projection.coordinates, atol=1e-5)
+    assert projection.place(item_vectors[0]).shape == (1, 2)
+
+
+def test_pca_by_hand_on_a_line():
+    # points on the x axis: PC1 is x, explains everything; the mean is 0
+    points = np.array([[-2, 0], [0, 0], [2, 0]], dtype=np.float32)
+    projection = fit_pca(points)
+    np.testing.assert_allclose(projection.coordinates[:, 0], [-2, 0, 2], atol=1e-6)
+    assert projection.explained_variance[0] == pytest.approx(1.0)
+
+
+def test_same_data_same_picture(item_vectors):
+    np.testing.assert_array_equal(
+        fit_pca(item_vectors).coordinates, fit_pca(item_vectors.copy()).coordinates
+    )
+
+
+@pytest.mark.slow
+def test_tsne_is_reproducible_and_places_points_near_their_neighbours(item_vectors):
+    first, second = fit_tsne(item_vectors, seed=3), fit_tsne(item_vectors, seed=3)
+    np.testing.assert_array_equal(first.coordinates, second.coordinates)
+    assert first.explained_variance is None
+    placed = first.place(item_vectors[5], k=1)
+    np.testing.assert_allclose(placed[0], first.coordinates[5], atol=1e-4)
+
+
+def test_user_path_has_one_point_per_step_and_moves_toward_likes(item_vectors):
+    profile = UserProfile()
+    profile.set_interests("x", item_vectors[0], ["x"], item_vectors[:1])
+    settings = ProfileSettings(learning_rate=0.5)
+    for _ in range(3):
+        profile.record_feedback("i7", "liked", item_vectors[7], True, settings, datetime.now(UTC))
+    profile.record_feedback("i9", "other", item_vectors[9], True, settings, datetime.now(UTC))
+    path = profile.interest_path(settings)
+    assert path.shape == (1 + len(profile.feedback_log), 16)
+    np.testing.assert_allclose(path[-1], profile.query(settings), rtol=1e-5)
+    assert path[1] @ item_vectors[7] > path[0] @ item_vectors[7]
+    projection = fit_pca(item_vectors)
+    assert projection.place(path).shape == (len(path), 2)
