@@ -1,0 +1,116 @@
+"""AppTest: the Catalogue page (browse, upload, restore, isolation) and the Embedding map."""
+
+import base64
+import json
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from recsys import ProfileSettings
+
+pytestmark = pytest.mark.slow
+
+SMALL_CSV = (
+    "item_id,title,description,domain\n"
+    "t1,Comet Watching for Beginners,How to find and photograph comets with binoculars.,space\n"
+    "t2,Sourdough Basics,Feeding a starter and baking a first crusty loaf at home.,food\n"
+    "t3,Ridge Running,Training for steep mountain trail races and fast descents.,sport\n"
+    "t4,Night Sky Atlas,Star charts for every season with notes on planets.,space\n"
+    "t5,Fermenting Vegetables,Sauerkraut and kimchi in jars on the kitchen counter.,food\n"
+    "t6,Hill Sprints,Short uphill repeats that build running power.,sport\n"
+)
+
+
+def cards(at):
+    return [
+        c.key.removeprefix("rec_card_")
+        for c in at.get("flex_container")
+        if getattr(c, "key", None) and c.key.startswith("rec_card_")
+    ]
+
+
+def n_points(trace) -> int:
+    """Plotly sends numeric arrays as base64 ("bdata") or as plain lists."""
+    x = trace["x"]
+    if isinstance(x, dict):
+        return len(np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]))
+    return len(x)
+
+
+def upload(at, data: bytes, name: str = "mine.csv"):
+    at.switch_page("pages/catalogue.py").run()
+    at.get("file_uploader")[0].set_value((name, data, "text/csv")).run()
+    return at
+
+
+def test_browse_filters_and_search(app):
+    app.switch_page("pages/catalogue.py").run()
+    assert [m.label for m in app.metric][:1]  # counts per domain
+    app.text_input(key="cat_search").input("telescope").run()
+    frame = app.dataframe[0].value
+    assert len(frame) >= 1
+    text = (frame["title"] + frame["description"] + frame["tags"]).str.lower()
+    assert text.str.contains("telescope").all()
+    app.multiselect(key="cat_domains").set_value(["books"]).run()
+    assert set(app.dataframe[0].value["domain"]) <= {"Books"}
+
+
+def test_upload_embeds_and_recommends_from_it_then_restore(app):
+    upload(app, SMALL_CSV.encode())
+    assert "6 items are ready" in app.success[0].value
+    next(b for b in app.button if b.label == "Embed and use this catalogue").click().run()
+    assert not app.exception
+    assert any("Embedded 6 items" in s.value for s in app.success)
+    app.switch_page("pages/recommend.py").run()
+    app.text_area(key="rec_interest_text").input("stargazing and comets").run()
+    assert cards(app)[:2] and set(cards(app)[:2]) == {"t1", "t4"}
+    app.switch_page("pages/map.py").run()
+    assert not app.exception
+    app.switch_page("pages/catalogue.py").run()
+    next(b for b in app.button if b.label == "Restore the shipped catalogue").click().run()
+    app.switch_page("pages/recommend.py").run()
+    assert len(cards(app)) == 10 and not set(cards(app)) & {"t1", "t4"}
+
+
+def test_bad_upload_names_the_problem_and_changes_nothing(app):
+    app.text_area(key="rec_interest_text").input("jazz").run()
+    before = cards(app)
+    upload(app, b"title,summary\nA,b\n")
+    assert "Missing required column: description" in app.error[0].value
+    assert not any(b.label == "Embed and use this catalogue" for b in app.button)
+    app.switch_page("pages/recommend.py").run()
+    assert cards(app) == before
+
+
+def test_an_upload_in_one_session_does_not_reach_another(make_app):
+    first, second = make_app(), make_app()
+    upload(first, SMALL_CSV.encode())
+    next(b for b in first.button if b.label == "Embed and use this catalogue").click().run()
+    for at in (first, second):
+        at.switch_page("pages/recommend.py").run()
+        at.text_area(key="rec_interest_text").input("stargazing and comets").run()
+    assert set(cards(first)) <= {f"t{i}" for i in range(1, 7)}
+    assert not set(cards(second)) & {f"t{i}" for i in range(1, 7)} and len(cards(second)) == 10
+    second.switch_page("pages/catalogue.py").run()
+    assert "shipped catalogue" in second.caption[0].value
+
+
+def test_map_draws_the_path_after_feedback(app):
+    app.text_area(key="rec_interest_text").input("mountain hiking").run()
+    profile = app.session_state["profile"]
+    anchor = profile.anchor
+    for step in range(3):
+        profile.record_feedback(
+            f"x{step}", f"liked {step}", anchor, True, ProfileSettings(), datetime.now(UTC)
+        )
+    app.switch_page("pages/map.py").run()
+    assert not app.exception
+    assert "PC1 explains" in app.caption[1].value
+    charts = app.get("plotly_chart")
+    assert len(charts) == 2  # the map and the similarity heatmap
+    traces = {t.get("name"): t for t in json.loads(charts[0].proto.spec)["data"]}
+    assert n_points(traces["Your interest vector"]) == 4  # the start and one point per thumb
+    assert traces["Your interest vector"]["text"] == ["start", "1", "2", "3"]
+    assert n_points(traces["Liked"]) == 3
+    assert n_points(traces["Recommended now"]) == 10
