@@ -5,6 +5,8 @@ Prints, warm and as medians (with p95) over repeated runs:
 - encoding one query with the sentence model;
 - re-ranking (score + top-k) at the shipped catalogue size and at 10,000 and 100,000 synthetic
   items;
+- with ``--upload``: reading, checking and embedding a 5,000-row uploaded CSV, its PCA, and a
+  t-SNE map of the shipped catalogue's size;
 - with ``--browser`` (needs Debian's chromium and the ``playwright`` package): cold start of
   ``streamlit run`` to the first recommendations, a thumbs click to the re-ranked list in a
   real browser, and the server's resident memory.
@@ -209,6 +211,46 @@ def bench_recommend(repeat: int) -> None:
     print(f"recommend() {len(catalogue)} items + reasons  {summary(samples)}")
 
 
+def bench_upload(rng: np.random.Generator, rows: int = 5000) -> None:
+    """A visitor's 5,000-row CSV (shipped texts recombined at random): read, embed, map."""
+    import pandas as pd
+
+    from recsys.catalog import load_catalogue
+    from recsys.embeddings import build_embeddings
+    from recsys.encoder import load_encoder
+    from recsys.projection import fit_pca, fit_tsne
+    from recsys.upload import read_catalogue_csv
+
+    shipped = load_catalogue().items
+    picks = rng.integers(0, len(shipped), size=(rows, 2))
+    frame = pd.DataFrame(
+        {
+            "title": [f"{shipped.title[a]} #{i}" for i, (a, _) in enumerate(picks)],
+            "description": [f"{shipped.description[a]} {shipped.description[b]}" for a, b in picks],
+        }
+    )
+    data = frame.to_csv(index=False).encode()
+    started = time.perf_counter()
+    result = read_catalogue_csv(data, "bench.csv")
+    print(
+        f"read + check {rows:,}-row CSV ({len(data) / 2**20:.1f} MB)  "
+        f"{(time.perf_counter() - started) * 1000:7.0f} ms"
+    )
+    loaded = load_encoder()
+    if loaded.encoder is None:
+        print(f"upload embedding: skipped ({loaded.message})")
+        return
+    started = time.perf_counter()
+    matrix = build_embeddings(result.catalogue, loaded.encoder)  # what the upload page runs
+    seconds = time.perf_counter() - started
+    print(f"embed {rows:,} uploaded items         {seconds:7.1f} s ({rows / seconds:,.0f} items/s)")
+    samples = timings_ms(lambda: fit_pca(matrix), 5, warmup=1)
+    print(f"PCA of {rows:,} items                 {summary(samples)}")
+    started = time.perf_counter()
+    fit_tsne(matrix[:819], seed=0)
+    print(f"t-SNE of 819 items (once per catalogue) {time.perf_counter() - started:7.1f} s")
+
+
 def bench_browser(clicks: int) -> None:
     with served_app() as app, chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -231,6 +273,17 @@ def bench_browser(clicks: int) -> None:
             samples.append(page.evaluate("() => window.__doneAt - window.__clickAt"))
         print(f"thumbs click to re-ranked list    {summary(samples)}")
         print(f"server memory after {clicks} clicks      {resident_memory_mb(app.pid):7.0f} MB")
+        map_samples = []
+        for visit in range(4):  # the first visit fits the projection; later ones use the cache
+            page.get_by_role("link", name="Recommend").click()
+            page.locator(_IDLE).wait_for()
+            started = time.perf_counter()
+            page.get_by_role("link", name="Embedding map").click()
+            page.locator(".stPlotlyChart .scatterlayer .trace").first.wait_for()
+            page.locator(_IDLE).wait_for()
+            if visit:
+                map_samples.append((time.perf_counter() - started) * 1000)
+        print(f"embedding map page, projection cached {summary(map_samples)}")
 
 
 # In-page clock: from the click event to the frame where the rated card is gone and a full
@@ -259,12 +312,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=200, help="timed runs per figure")
     parser.add_argument("--browser", action="store_true", help="also measure in chromium")
     parser.add_argument("--clicks", type=int, default=30, help="thumbs clicks to time")
+    parser.add_argument("--upload", action="store_true", help="also time a 5,000-row upload")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     bench_model(args.repeat)
     bench_ranking(args.repeat, np.random.default_rng(0))
     bench_recommend(args.repeat)
+    if args.upload:
+        bench_upload(np.random.default_rng(1))
     if args.browser:
         bench_browser(args.clicks)
     return 0

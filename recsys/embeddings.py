@@ -123,7 +123,7 @@ def build_embeddings(
     catalogue: Catalogue, encoder: TextEncoder, progress: Progress | None = None
 ) -> NDArray[np.float32]:
     """Encode every item's embedding text: (n_items, dim), unit rows."""
-    return encoder.encode(catalogue.embedding_texts(), batch_size=64, progress=progress)
+    return encoder.encode(catalogue.embedding_texts(), batch_size=32, progress=progress)
 
 
 def cache_dir() -> Path:
