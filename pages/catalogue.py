@@ -65,7 +65,7 @@ st.dataframe(
     shown.assign(domain=shown["domain"].map(catalogue.domain_label)),
     hide_index=True,
     width="stretch",
-    height=380,
+    height=min(380, 35 * (len(shown) + 1) + 3),
     column_order=[
         "title",
         "domain",

@@ -115,12 +115,12 @@ def validate_catalogue(items: pd.DataFrame, *, known_domains: bool = True) -> li
     for column in ("item_id", "title", "domain", "category", "description"):
         empty = items.index[items[column].astype(str).str.strip() == ""].tolist()
         if empty:
-            problems.append(f"empty {column} in rows {_rows(empty)}")
+            problems.append(f"empty {column} in {spreadsheet_rows(empty)}")
     for column in ("quality", "hook"):
         values = pd.to_numeric(items[column], errors="coerce")
         bad = items.index[values.isna() | (values < 0) | (values > 1)].tolist()
         if bad:
-            problems.append(f"{column} is not a number in [0, 1] in rows {_rows(bad)}")
+            problems.append(f"{column} is not a number in [0, 1] in {spreadsheet_rows(bad)}")
     if known_domains:
         unknown = sorted(set(items["domain"]) - set(DOMAINS))
         if unknown:
@@ -128,10 +128,12 @@ def validate_catalogue(items: pd.DataFrame, *, known_domains: bool = True) -> li
     return problems
 
 
-def _rows(index: list[int]) -> str:
-    """Row numbers as a person counts them in a spreadsheet (header is row 1)."""
+def spreadsheet_rows(index: list[int]) -> str:
+    """'row 3' or 'rows 3, 5 and 2 more': 0-based frame positions as a person counts rows in
+    a spreadsheet, where the header is row 1."""
     shown = ", ".join(str(i + 2) for i in index[:8])
-    return shown + (f" and {len(index) - 8} more" if len(index) > 8 else "")
+    more = f" and {len(index) - 8} more" if len(index) > 8 else ""
+    return f"{'rows' if len(index) > 1 else 'row'} {shown}{more}"
 
 
 @dataclass(frozen=True)

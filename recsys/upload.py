@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from recsys.catalog import COLUMNS, Catalogue, make_catalogue
+from recsys.catalog import COLUMNS, Catalogue, make_catalogue, spreadsheet_rows
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -46,11 +46,6 @@ class UploadResult:
     catalogue: Catalogue | None
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-
-
-def _rows(index: list[int]) -> str:
-    shown = ", ".join(str(i + 2) for i in index[:8])
-    return shown + (f" and {len(index) - 8} more" if len(index) > 8 else "")
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
@@ -125,7 +120,7 @@ def read_catalogue_csv(
     if filled:
         notices.append(
             "Columns not in the file were filled with defaults: "
-            + ", ".join(f"{c} = {DEFAULTS.get(c, 'item-0001, item-0002, …')}" for c in filled)
+            + ", ".join(f"{c} = {_shown_default(c)}" for c in filled)
             + "."
         )
     too_long = items["description"].str.len() > max_description_chars
@@ -137,15 +132,21 @@ def read_catalogue_csv(
         notices.append(
             f"{int(too_long.sum())} description{'s were' if too_long.sum() > 1 else ' was'} "
             f"longer than the model reads and cut to {max_description_chars:,} characters "
-            f"(rows {_rows(items.index[too_long].tolist())})."
+            f"({spreadsheet_rows(items.index[too_long].tolist())})."
         )
     marked = items.apply(lambda column: column.astype(str).str.contains(_MARKUP)).any(axis=1)
     if marked.any():
+        rows = items.index[marked].tolist()
         notices.append(
-            f"Rows {_rows(items.index[marked].tolist())} contain HTML or script; it is shown as "
-            "plain text and never run."
+            f"HTML or script in {spreadsheet_rows(rows)} is shown as plain text and never run."
         )
     return UploadResult(make_catalogue(items), [], notices)
+
+
+def _shown_default(column: str) -> str:
+    if column == "item_id":
+        return "item-0001, item-0002, …"
+    return str(DEFAULTS[column]) if DEFAULTS[column] != "" else "(none)"
 
 
 def _problems(items: pd.DataFrame) -> list[str]:
@@ -154,7 +155,7 @@ def _problems(items: pd.DataFrame) -> list[str]:
         if column in items.columns:
             empty = items.index[items[column] == ""].tolist()
             if empty:
-                problems.append(f"Empty {column} in rows {_rows(empty)}.")
+                problems.append(f"Empty {column} in {spreadsheet_rows(empty)}.")
     if "item_id" in items.columns:
         duplicated = items["item_id"][
             items["item_id"].duplicated(keep=False) & (items["item_id"] != "")
@@ -162,9 +163,9 @@ def _problems(items: pd.DataFrame) -> list[str]:
         if len(duplicated):
             first = duplicated.iloc[0]
             problems.append(
-                f"Duplicate item_id values, for example “{first}” in rows "
-                f"{_rows(duplicated.index[duplicated == first].tolist())}; each item needs its "
-                "own id."
+                f"Duplicate item_id values, for example “{first}” in "
+                f"{spreadsheet_rows(duplicated.index[duplicated == first].tolist())}; each item "
+                "needs its own id."
             )
     for column in ("quality", "hook"):
         if column in items.columns:
@@ -172,7 +173,8 @@ def _problems(items: pd.DataFrame) -> list[str]:
             bad = items.index[values.isna() | (values < 0) | (values > 1)].tolist()
             if bad:
                 problems.append(
-                    f"{column} must be a number from 0 to 1; rows {_rows(bad)} are not."
+                    f"{column} must be a number from 0 to 1, which it is not in "
+                    f"{spreadsheet_rows(bad)}."
                 )
     return problems
 

@@ -87,7 +87,7 @@ def test_validation_names_every_problem_with_spreadsheet_rows():
     )
     problems = validate_catalogue(items)
     assert "duplicate item_id: a" in problems
-    assert "empty title in rows 3" in problems
+    assert "empty title in row 3" in problems
     assert "quality is not a number in [0, 1] in rows 3, 4" in problems
     assert "unknown domains: space" in problems
     assert validate_catalogue(items.drop(columns=["hook"])) == ["missing columns: hook"]

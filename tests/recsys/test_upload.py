@@ -74,13 +74,13 @@ def test_rows_with_problems_are_named_by_spreadsheet_row():
         "a3,,third,0.5,1.5\n"
     )
     problems = read(text).problems
-    assert "Empty title in rows 4." in problems
-    assert "Empty description in rows 3." in problems
+    assert "Empty title in row 4." in problems
+    assert "Empty description in row 3." in problems
     assert any(
         p.startswith("Duplicate item_id values, for example “a1” in rows 2, 3") for p in problems
     )
-    assert "quality must be a number from 0 to 1; rows 3 are not." in problems
-    assert "hook must be a number from 0 to 1; rows 4 are not." in problems
+    assert "quality must be a number from 0 to 1, which it is not in row 3." in problems
+    assert "hook must be a number from 0 to 1, which it is not in row 4." in problems
 
 
 def test_limits_on_size_and_rows():
@@ -107,7 +107,7 @@ def test_long_descriptions_are_cut_with_a_notice():
     cut = result.catalogue.items["description"][0]
     assert len(cut) <= 101 and cut.endswith("…")  # at most 100 characters and the ellipsis
     assert any(
-        "1 description was longer than the model reads" in n and "rows 2" in n
+        "1 description was longer than the model reads" in n and "(row 2)" in n
         for n in result.notices
     )
 
@@ -115,7 +115,7 @@ def test_long_descriptions_are_cut_with_a_notice():
 def test_markup_is_kept_as_text_and_announced():
     result = read('title,description\n<script>alert(1)</script>,"<b>bold</b> claims"\n')
     assert result.catalogue.items["title"][0] == "<script>alert(1)</script>"
-    assert any("HTML or script" in n and "shown as plain text" in n for n in result.notices)
+    assert "HTML or script in row 2 is shown as plain text and never run." in result.notices
 
 
 def test_exports_neutralise_formulas():
