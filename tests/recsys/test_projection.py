@@ -47,6 +47,20 @@ def test_tsne_is_reproducible_and_places_points_near_their_neighbours(item_vecto
     np.testing.assert_allclose(placed[0], first.coordinates[5], atol=1e-4)
 
 
+def test_tsne_placement_weights_by_hand():
+    from recsys.projection import Projection
+
+    # two items; a vector with cosines 0.9 and 0.8 gets softmax weights over (cos / 0.1)
+    items = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    projection = Projection(
+        "t-SNE", np.array([[0.0, 0.0], [10.0, 0.0]], dtype=np.float32), item_vectors=items
+    )
+    vector = np.array([0.9, 0.8], dtype=np.float32)
+    w_second = 1 / (1 + np.exp((0.9 - 0.8) / 0.1))  # e^8 / (e^9 + e^8)
+    placed = projection.place(vector, k=2, tau=0.1)
+    np.testing.assert_allclose(placed[0], [10 * w_second, 0.0], rtol=1e-5)
+
+
 def test_user_path_has_one_point_per_step_and_moves_toward_likes(item_vectors):
     profile = UserProfile()
     profile.set_interests("x", item_vectors[0], ["x"], item_vectors[:1])
