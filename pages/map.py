@@ -8,6 +8,7 @@ import streamlit as st
 
 from pages.resources import item_matrix, profile, profile_settings
 from recsys import Projection, cosine_scores, fit_pca, fit_tsne, recommend
+from recsys.projection import focus_box
 
 catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix
@@ -28,9 +29,15 @@ st.caption(
     "The line is your interest vector: where it started (your words) and where each thumb "
     "moved it."
 )
-controls = st.columns([2, 3])
+controls = st.columns([2, 3], vertical_alignment="bottom")
 method = controls[0].segmented_control(
     "Projection", ["PCA", "t-SNE"], default="PCA", key="map_method", persist_state="session"
+)
+zoom = controls[1].toggle(
+    "Zoom in on your path, ratings and recommendations",
+    value=True,
+    key="map_zoom",
+    persist_state="session",
 )
 method = method or "PCA"
 with st.spinner(f"Computing the {method} map of {len(catalogue):,} items (once per catalogue)…"):
@@ -50,6 +57,7 @@ else:
     recommended = []
 
 figure = go.Figure()
+focus = [projection.coordinates[recommended]] if recommended else []  # what the zoom frames
 points = projection.coordinates
 labels = catalogue.items["domain"].map(catalogue.domain_label)
 for domain in sorted(labels.unique()):
@@ -86,6 +94,7 @@ for liked, name, symbol, colour in (
     rated = [e for e in user.feedback_log if e.liked == liked]
     if rated:
         placed = projection.place(np.array([e.item_vector for e in rated]))
+        focus.append(placed)
         figure.add_scatter(
             x=placed[:, 0],
             y=placed[:, 1],
@@ -102,6 +111,7 @@ for liked, name, symbol, colour in (
         )
 if user.has_interests:
     path = projection.place(user.interest_path(settings))
+    focus.append(path)
     figure.add_scatter(
         x=path[:, 0],
         y=path[:, 1],
@@ -120,6 +130,10 @@ figure.update_layout(
     xaxis={"showticklabels": False, "title": "PC1" if method == "PCA" else ""},
     yaxis={"showticklabels": False, "title": "PC2" if method == "PCA" else ""},
 )
+if zoom and focus:
+    (x_low, y_low), (x_high, y_high) = focus_box(np.vstack(focus), projection.coordinates)
+    figure.update_xaxes(range=[x_low, x_high])
+    figure.update_yaxes(range=[y_low, y_high])
 st.plotly_chart(figure, key="map_chart", config={"displayModeBar": False})
 
 if projection.explained_variance is not None:

@@ -80,3 +80,18 @@ def fit_tsne(item_vectors: NDArray[np.float32], seed: int = 0) -> Projection:
         coordinates=coordinates.astype(np.float32),
         item_vectors=np.asarray(item_vectors, dtype=np.float32),
     )
+
+
+def focus_box(
+    points: NDArray[np.float32],
+    everything: NDArray[np.float32],
+    padding: float = 0.15,
+    min_share: float = 0.2,
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """(low, high) corners of a view around (m, 2) ``points``: their bounding box, padded by
+    ``padding`` of its size on each side, and at least ``min_share`` of the span of (n, 2)
+    ``everything`` in each direction, so a short path still shows its neighbourhood."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    span = np.maximum((high - low) * (1 + 2 * padding), min_share * np.ptp(everything, axis=0))
+    centre = (low + high) / 2
+    return centre - span / 2, centre + span / 2

@@ -74,3 +74,14 @@ def test_user_path_has_one_point_per_step_and_moves_toward_likes(item_vectors):
     assert path[1] @ item_vectors[7] > path[0] @ item_vectors[7]
     projection = fit_pca(item_vectors)
     assert projection.place(path).shape == (len(path), 2)
+
+
+def test_focus_box_by_hand():
+    from recsys.projection import focus_box
+
+    points = np.array([[0.0, 0.0], [2.0, 1.0]], dtype=np.float32)
+    everything = np.array([[-10.0, -10.0], [10.0, 10.0]], dtype=np.float32)
+    low, high = focus_box(points, everything, padding=0.5, min_share=0.2)
+    # x: span 2 * (1 + 1) = 4 (more than 0.2 * 20 = 4, equal); y: 1 * 2 = 2 < 4, so 4
+    np.testing.assert_allclose(low, [-1.0, -1.5])
+    np.testing.assert_allclose(high, [3.0, 2.5])
