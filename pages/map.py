@@ -6,7 +6,13 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.resources import item_matrix, profile, profile_settings
+from pages.resources import (
+    embedding_space,
+    item_matrix,
+    profile,
+    profile_in_space,
+    profile_settings,
+)
 from recsys import Projection, cosine_scores, fit_pca, fit_tsne, recommend
 from recsys.projection import focus_box
 
@@ -14,8 +20,10 @@ catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix
 # Plotly reads a little HTML in hover text; titles (perhaps uploaded) are shown as text.
 titles = catalogue.items["title"].map(html.escape)
+space_problem = profile_in_space(catalogue, encoder)
 user = profile()
 settings = profile_settings()
+ranks_here = user.has_interests and user.space == embedding_space(catalogue, encoder)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -43,7 +51,7 @@ method = method or "PCA"
 with st.spinner(f"Computing the {method} map of {len(catalogue):,} items (once per catalogue)…"):
     projection = _projection(catalogue.fingerprint, encoder.name, method, vectors)
 
-if user.has_interests:
+if ranks_here:
     query = user.query(settings)
     scores = cosine_scores(vectors, query)
     recommended = [
@@ -92,7 +100,7 @@ for liked, name, symbol, colour in (
     (False, "Disliked", "x", "#e03131"),
 ):
     rated = [e for e in user.feedback_log if e.liked == liked]
-    if rated:
+    if rated and ranks_here:
         placed = projection.place(np.array([e.item_vector for e in rated]))
         focus.append(placed)
         figure.add_scatter(
@@ -109,7 +117,7 @@ for liked, name, symbol, colour in (
                 "line": {"width": 1, "color": "white"},
             },
         )
-if user.has_interests:
+if ranks_here:
     path = projection.place(user.interest_path(settings))
     focus.append(path)
     figure.add_scatter(
@@ -149,7 +157,9 @@ else:
         "points: each path point is placed next to the items most similar to it (a softmax-"
         "weighted mean of its 10 nearest)."
     )
-if not user.has_interests:
+if space_problem:
+    st.warning(space_problem)
+elif not user.has_interests:
     st.info("Type your interests on the Recommend page and your path appears here.")
 
 st.subheader("How alike are your recommendations?")

@@ -8,12 +8,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages.resources import (
+    embedding_space,
     encoder_load,
     item_matrix,
     model_banner,
     personas,
     plain,
     profile,
+    profile_in_space,
     profile_settings,
     reset_session,
 )
@@ -28,6 +30,8 @@ from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
 
 catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix
+space = embedding_space(catalogue, encoder)
+item_texts = catalogue.embedding_texts()
 THUMBS = {True: ":green[:material/thumb_up:]", False: ":red[:material/thumb_down:]"}
 persona_by_id = {persona.persona_id: persona for persona in personas()}
 
@@ -49,6 +53,7 @@ def _on_feedback(item_id: str, position: int) -> None:
         liked=value == 1,
         settings=profile_settings(),
         now=datetime.now(UTC),
+        item_text=item_texts[position],
     )
 
 
@@ -108,7 +113,7 @@ def _apply_interests() -> str | None:
         )
     chosen = st.session_state.rec_persona
     persona_id = chosen if chosen and persona_by_id[chosen].stated_interests == text else None
-    user.set_interests(text, embedded[0], phrases, embedded[1:], persona_id)
+    user.set_interests(text, embedded[0], phrases, embedded[1:], persona_id, space, encoder.encode)
     return None
 
 
@@ -193,14 +198,14 @@ with left:
             help="Separate interests with commas. Press Ctrl+Enter or click outside to apply.",
             height=100,
         )
-    problem = _apply_interests()
+    problem = profile_in_space(catalogue, encoder) or _apply_interests()
     user = profile()
     if problem is not None:
         (st.info if not user.has_interests else st.warning)(problem)
         if user.has_interests:
             st.caption(f"Still showing recommendations for: {plain(user.interest_text)}")
 
-    if user.has_interests:
+    if user.has_interests and user.space == space:
         settings = profile_settings()
         recommendations = recommend(
             catalogue,

@@ -165,6 +165,29 @@ def item_matrix() -> tuple[Catalogue, TextEncoder, CatalogueEmbeddings]:
     return catalogue, encoder, catalogue_vectors(catalogue, encoder)
 
 
+def embedding_space(catalogue: Catalogue, encoder: TextEncoder) -> str:
+    """Which vectors may be compared: one space per sentence model; in TF-IDF mode each
+    catalogue has a vocabulary, and so a space, of its own."""
+    if isinstance(encoder, TfidfEncoder):
+        return f"tfidf:{catalogue.fingerprint}"
+    return f"{encoder.name}:{encoder.model_sha256}"
+
+
+def profile_in_space(catalogue: Catalogue, encoder: TextEncoder) -> str | None:
+    """Move the visitor's profile into the catalogue's embedding space if it is elsewhere
+    (TF-IDF mode after a catalogue change); a sentence for the page if it cannot move."""
+    user = profile()
+    space = embedding_space(catalogue, encoder)
+    if not user.has_interests or user.space == space:
+        return None
+    if user.move_to_space(space, encoder.encode):
+        return None
+    return (
+        "None of the words of your interests occur in this catalogue, and TF-IDF mode can only "
+        "match words it has seen. Describe your interests in this catalogue's words."
+    )
+
+
 def ensure_session_defaults() -> None:
     """Create this visitor's profile and the sidebar settings once per session."""
     if PROFILE_KEY not in st.session_state:

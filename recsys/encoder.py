@@ -106,11 +106,14 @@ class SentenceEncoder:
 
 
 class TfidfEncoder:
-    """The fallback: TF-IDF over the catalogue, reduced by truncated SVD (latent semantic
-    analysis) to at most ``max_dim`` dense dimensions, rows L2-normalised.
+    """The fallback: TF-IDF over the catalogue (words and word pairs, at most 20,000), reduced
+    by truncated SVD (latent semantic analysis) to ``max_dim`` dense dimensions when the
+    catalogue has more items and terms than that, kept as plain TF-IDF otherwise; rows
+    L2-normalised.
 
     It knows only the words of the texts it was fitted on: a query made only of unknown words
-    encodes to a zero row (similarity 0 with everything)."""
+    encodes to a zero row (similarity 0 with everything). A corpus with no words at all raises
+    ``ValueError``."""
 
     name = "tfidf-lsa"
     model_sha256 = "none"
@@ -119,19 +122,28 @@ class TfidfEncoder:
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        self._vectoriser = TfidfVectorizer(
-            stop_words="english", sublinear_tf=True, ngram_range=(1, 2), min_df=1
-        )
-        counts = self._vectoriser.fit_transform(corpus)
-        self.dim = max(1, min(max_dim, counts.shape[0] - 1, counts.shape[1] - 1))
-        self._svd = TruncatedSVD(n_components=self.dim, random_state=seed)
-        self._svd.fit(counts)
+        options = {"sublinear_tf": True, "ngram_range": (1, 2), "max_features": 20_000}
+        try:
+            self._vectoriser = TfidfVectorizer(stop_words="english", **options)
+            counts = self._vectoriser.fit_transform(corpus)
+        except ValueError:  # only stop words or one-letter words: keep every word
+            self._vectoriser = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", **options)
+            try:
+                counts = self._vectoriser.fit_transform(corpus)
+            except ValueError as error:
+                raise ValueError("the catalogue's texts contain no words") from error
+        self._svd = None
+        self.dim = counts.shape[1]
+        if min(counts.shape) > max_dim:
+            self._svd = TruncatedSVD(n_components=max_dim, random_state=seed).fit(counts)
+            self.dim = max_dim
 
     def encode(
         self, texts: Sequence[str], *, batch_size: int = 512, progress: Progress | None = None
     ) -> NDArray[np.float32]:
         def encode_batch(batch: list[str]) -> NDArray[np.floating]:
-            return self._svd.transform(self._vectoriser.transform(batch))
+            counts = self._vectoriser.transform(batch)
+            return counts.toarray() if self._svd is None else self._svd.transform(counts)
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -19,6 +19,7 @@ Every event keeps the rates it was applied with, so undoing one replays the rest
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from numpy.typing import NDArray
 from recsys.satisfaction import like_share_series, satisfaction_series
 
 _EPS = 1e-9
+Encode = Callable[[list[str]], NDArray[np.float32]]
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ class ProfileSettings:
 @dataclass(frozen=True)
 class FeedbackEvent:
     """One thumbs click. ``item_vector`` is the item's embedding (dim,), kept so the profile can
-    be replayed even if the catalogue changes; ``timestamp`` is ISO 8601 UTC."""
+    be replayed even if the catalogue changes, and ``item_text`` the text it was embedded from,
+    so it can be embedded again in another space; ``timestamp`` is ISO 8601 UTC."""
 
     step: int
     item_id: str
@@ -59,6 +62,7 @@ class FeedbackEvent:
     negative_weight: float
     timestamp: str
     item_vector: NDArray[np.float32] = field(repr=False, compare=False)
+    item_text: str = field(default="", repr=False, compare=False)
 
     def as_record(self) -> dict[str, object]:
         """The event as plain JSON-ready values (no vector)."""
@@ -122,7 +126,8 @@ class UserProfile:
 
     ``anchor`` and ``interest_vector`` are (dim,) unit vectors once interests are set, else
     None. ``phrases`` are the interest text's parts and ``phrase_vectors`` (n_phrases, dim)
-    their embeddings, used to explain recommendations."""
+    their embeddings, used to explain recommendations. ``space`` names the embedding space all
+    the vectors live in (see ``move_to_space``)."""
 
     interest_text: str = ""
     persona_id: str | None = None
@@ -131,6 +136,7 @@ class UserProfile:
     phrases: list[str] = field(default_factory=list)
     phrase_vectors: NDArray[np.float32] | None = None
     feedback_log: list[FeedbackEvent] = field(default_factory=list)
+    space: str = ""
 
     @property
     def has_interests(self) -> bool:
@@ -198,8 +204,20 @@ class UserProfile:
         phrases: list[str],
         phrase_vectors: NDArray[np.float32],
         persona_id: str | None = None,
+        space: str = "",
+        encode: Encode | None = None,
     ) -> None:
-        """New interest text: a new anchor, and the feedback so far replayed from it."""
+        """New interest text: a new anchor, and the feedback so far replayed from it. Rated
+        items from another embedding ``space`` are embedded again with ``encode`` first."""
+        if self.feedback_log and space != self.space:
+            if encode is None:
+                raise ValueError("feedback from another embedding space needs an encoder")
+            vectors = encode([event.item_text or event.title for event in self.feedback_log])
+            self.feedback_log = [
+                dataclasses.replace(event, item_vector=vector)
+                for event, vector in zip(self.feedback_log, vectors, strict=True)
+            ]
+        self.space = space
         self.interest_text = text
         self.persona_id = persona_id
         self.anchor = normalise(anchor)
@@ -215,6 +233,7 @@ class UserProfile:
         liked: bool,
         settings: ProfileSettings,
         now: datetime,
+        item_text: str = "",
     ) -> FeedbackEvent:
         """Apply one thumbs click at once (a second click on the same item replaces the first)."""
         if self.interest_vector is None:
@@ -230,6 +249,7 @@ class UserProfile:
             negative_weight=settings.negative_weight,
             timestamp=now.isoformat(timespec="seconds"),
             item_vector=np.asarray(item_vector, dtype=np.float32),
+            item_text=item_text,
         )
         self.feedback_log.append(event)
         self.interest_vector = update_interest(
@@ -240,6 +260,25 @@ class UserProfile:
             event.negative_weight,
         )
         return event
+
+    def move_to_space(self, space: str, encode: Encode) -> bool:
+        """Embed the interest text, its phrases and every rated item again with ``encode``, in
+        ``space``, and replay the feedback there. (Only the TF-IDF fallback gives each
+        catalogue a space of its own.) Returns False, changing nothing, when the interest text
+        has no vector in the new space (none of its words occur there)."""
+        vectors = encode([self.interest_text, *self.phrases])
+        if not np.any(vectors[0]):
+            return False
+        self.set_interests(
+            self.interest_text,
+            vectors[0],
+            self.phrases,
+            vectors[1:],
+            self.persona_id,
+            space,
+            encode,
+        )
+        return True
 
     def undo_feedback(self, item_id: str) -> None:
         """Forget the rating of ``item_id``: later events are renumbered and replayed."""

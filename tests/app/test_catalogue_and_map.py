@@ -114,3 +114,44 @@ def test_map_draws_the_path_after_feedback(app):
     assert traces["Your interest vector"]["text"] == ["start", "1", "2", "3"]
     assert n_points(traces["Liked"]) == 3
     assert n_points(traces["Recommended now"]) == 10
+
+
+def test_tfidf_mode_moves_the_profile_to_an_uploaded_catalogue(monkeypatch, make_app):
+    """In TF-IDF mode every catalogue has its own vector space: the profile follows."""
+    monkeypatch.setenv("RECSYS_MODEL", "tfidf")
+    at = make_app()
+    at.text_area(key="rec_interest_text").input("comets and the night sky").run()
+    profile = at.session_state["profile"]
+    vectors_before = profile.anchor.shape
+    profile.record_feedback(
+        "news-001",
+        "A rated story",
+        profile.anchor,
+        True,
+        ProfileSettings(),
+        datetime.now(UTC),
+        item_text="comets tonight",
+    )
+    upload(at, SMALL_CSV.encode())
+    next(b for b in at.button if b.label == "Embed and use this catalogue").click().run()
+    at.switch_page("pages/recommend.py").run()
+    assert not at.exception
+    assert set(cards(at)[:2]) == {"t1", "t4"}
+    assert at.session_state["profile"].anchor.shape != vectors_before
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    at.switch_page("pages/catalogue.py").run()
+    next(b for b in at.button if b.label == "Restore the shipped catalogue").click().run()
+    at.switch_page("pages/recommend.py").run()
+    assert not at.exception and len(cards(at)) == 10
+    assert at.session_state["profile"].anchor.shape == vectors_before
+    assert "news-001" not in cards(at)  # still rated, after two moves between spaces
+
+
+def test_tfidf_mode_refuses_a_catalogue_without_words(monkeypatch, make_app):
+    monkeypatch.setenv("RECSYS_MODEL", "tfidf")
+    at = upload(make_app(), b"title,description\n!!!,???\n***,...\n")
+    next(b for b in at.button if b.label == "Embed and use this catalogue").click().run()
+    assert not at.exception
+    assert "contain no words. Nothing was changed." in at.error[0].value
+    assert "shipped catalogue" in at.caption[0].value

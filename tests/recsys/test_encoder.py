@@ -89,3 +89,19 @@ def test_tfidf_encoder_rows_are_unit_or_zero():
 def test_l2_normalise_keeps_zero_rows():
     out = l2_normalise(np.array([[3.0, 4.0], [0.0, 0.0]]))
     np.testing.assert_allclose(out, [[0.6, 0.8], [0.0, 0.0]])
+
+
+def test_tfidf_on_tiny_and_odd_catalogues():
+    single = TfidfEncoder(["one lonely item about stars"])
+    assert single.encode(["stars"])[0].any()
+    letters = TfidfEncoder(["a b", "c d"])  # stop words and single letters only
+    assert letters.encode(["a"])[0].any()
+    with pytest.raises(ValueError, match="no words"):
+        TfidfEncoder(["!!!", "???"])
+
+
+def test_tfidf_compresses_large_catalogues(rng):
+    words = [f"w{i}" for i in range(600)]
+    corpus = [" ".join(rng.choice(words, size=12)) for _ in range(300)]
+    encoder = TfidfEncoder(corpus, max_dim=64)
+    assert encoder.dim == 64 and encoder.encode(corpus[:3]).shape == (3, 64)

@@ -170,3 +170,49 @@ def test_unusable_interest_text_gets_a_sentence(text, fragment):
 
 def test_ordinary_interest_text_is_fine():
     assert interest_text_problem("jazz, hiking; Italian cooking") is None
+
+
+def test_moving_to_another_space_embeds_everything_again(fake_encoder):
+    def other_space(texts):  # a different space: 16 dimensions, words only from a small list
+        known = ["jazz", "piano", "mountain", "trails"]
+        rows = [
+            [float(word in text.lower().split()) for word in known] + [0.0] * 12 for text in texts
+        ]
+        vectors = np.array(rows, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+    profile = UserProfile()
+    embedded = fake_encoder.encode(["jazz piano", "jazz piano"])
+    profile.set_interests("jazz piano", embedded[0], ["jazz piano"], embedded[1:], space="A")
+    item = fake_encoder.encode(["mountain trails"])[0]
+    profile.record_feedback(
+        "b1", "Mountain Trails", item, True, ProfileSettings(), NOW, item_text="mountain trails"
+    )
+
+    assert profile.move_to_space("B", other_space)
+    assert profile.space == "B" and profile.anchor.shape == (16,)
+    anchor, liked = other_space(["jazz piano", "mountain trails"])
+    np.testing.assert_allclose(profile.feedback_log[0].item_vector, liked)
+    np.testing.assert_allclose(
+        profile.interest_vector, update_interest(anchor, liked, True, 0.3, 0.2), rtol=1e-6
+    )
+
+    profile.interest_text = "opera"  # no word of it exists in space C: nothing changes
+    assert not profile.move_to_space("C", other_space)
+    assert profile.space == "B"
+
+
+def test_feedback_from_another_space_needs_an_encoder():
+    profile = _profile_with_interests()
+    profile.record_feedback(
+        "x1", "one", np.eye(4, dtype=np.float32)[1], True, ProfileSettings(), NOW
+    )
+    with pytest.raises(ValueError, match="another embedding space"):
+        profile.set_interests(
+            "jazz",
+            np.eye(4, dtype=np.float32)[0],
+            ["jazz"],
+            np.eye(4, dtype=np.float32)[:1],
+            space="elsewhere",
+        )
