@@ -132,16 +132,12 @@ if file is not None:
     else:
         st.success(f"{len(result.catalogue):,} items are ready.", icon=":material/check:")
         if st.button("Embed and use this catalogue", type="primary", key="cat_use"):
-            try:
-                seconds = use_uploaded(file.name, result.catalogue)
-            except ValueError as error:  # TF-IDF mode: a catalogue without a single word
-                st.error(f"This catalogue cannot be used: {error}. Nothing was changed.")
-            else:
-                st.session_state.cat_embedded_note = (
-                    f"Embedded {len(result.catalogue):,} items in {seconds:.1f} s "
-                    f"({len(result.catalogue) / seconds:,.0f} items/s). The Recommend page "
-                    "now uses your catalogue."
-                )
-                st.rerun()
+            seconds = use_uploaded(file.name, result.catalogue)
+            st.session_state.cat_embedded_note = (
+                f"Embedded {len(result.catalogue):,} items in {seconds:.1f} s "
+                f"({len(result.catalogue) / seconds:,.0f} items/s). The Recommend page now "
+                "uses your catalogue."
+            )
+            st.rerun()
 if note := st.session_state.pop("cat_embedded_note", None):
     st.success(note, icon=":material/check_circle:")
