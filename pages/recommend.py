@@ -31,7 +31,6 @@ from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
 catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix
 space = embedding_space(catalogue, encoder)
-item_texts = catalogue.embedding_texts()
 THUMBS = {True: ":green[:material/thumb_up:]", False: ":red[:material/thumb_down:]"}
 persona_by_id = {persona.persona_id: persona for persona in personas()}
 
@@ -53,7 +52,7 @@ def _on_feedback(item_id: str, position: int) -> None:
         liked=value == 1,
         settings=profile_settings(),
         now=datetime.now(UTC),
-        item_text=item_texts[position],
+        item_text=catalogue.embedding_text(position),
     )
 
 
@@ -200,12 +199,13 @@ with left:
         )
     problem = profile_in_space(catalogue, encoder) or _apply_interests()
     user = profile()
+    ranks_here = user.has_interests and user.space == space
     if problem is not None:
-        (st.info if not user.has_interests else st.warning)(problem)
-        if user.has_interests:
+        (st.warning if user.has_interests else st.info)(problem)
+        if ranks_here:
             st.caption(f"Still showing recommendations for: {plain(user.interest_text)}")
 
-    if user.has_interests and user.space == space:
+    if ranks_here:
         settings = profile_settings()
         recommendations = recommend(
             catalogue,

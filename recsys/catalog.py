@@ -64,6 +64,10 @@ class Catalogue:
     def embedding_texts(self) -> list[str]:
         return embedding_texts(self.items)
 
+    def embedding_text(self, position: int) -> str:
+        """The text row ``position`` is embedded from."""
+        return embedding_texts(self.items.iloc[[position]])[0]
+
     def domain_label(self, domain: str) -> str:
         return DOMAINS.get(domain, domain)
 
