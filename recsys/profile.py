@@ -148,14 +148,6 @@ class UserProfile:
         return {event.item_id: event.liked for event in self.feedback_log}
 
     @property
-    def liked_ids(self) -> list[str]:
-        return [event.item_id for event in self.feedback_log if event.liked]
-
-    @property
-    def disliked_ids(self) -> list[str]:
-        return [event.item_id for event in self.feedback_log if not event.liked]
-
-    @property
     def satisfaction_history(self) -> list[float]:
         """S_1..S_n, one per feedback step (see ``recsys.satisfaction``)."""
         return satisfaction_series([event.liked for event in self.feedback_log]).tolist()
