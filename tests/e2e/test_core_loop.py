@@ -50,6 +50,9 @@ def test_type_rate_and_watch_the_list_learn(page, artifacts):
     page.locator(f".st-key-rated_{disliked}").wait_for(state="detached")
     wait_idle(page)
     assert page.get_by_text("Rated (1)").is_visible()
+    # undo replays the profile without the dislike: the list is the one seen before it
+    page.locator(f".st-key-rec_card_{disliked}").wait_for()
+    assert card_ids(page) == after_like
     page.wait_for_function(
         "() => document.querySelectorAll('.stPlotlyChart .scatterlayer .trace:first-child"
         " .points path').length === 1"
