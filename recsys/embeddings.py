@@ -135,10 +135,13 @@ def catalogue_embeddings(
     encoder: TextEncoder,
     progress: Progress | None = None,
     *,
-    shipped: tuple[Path, Path] = (EMBEDDINGS_PATH, MANIFEST_PATH),
+    shipped: tuple[Path, Path] | None = None,
 ) -> CatalogueEmbeddings:
-    """Shipped embeddings when they match, then a cached rebuild, then a fresh build."""
-    matrix, reason = read_embeddings(*shipped, encoder, catalogue)
+    """Shipped embeddings (``shipped`` = (npy, manifest), default the files in assets/) when
+    they match, then a cached rebuild, then a fresh build."""
+    matrix, reason = read_embeddings(
+        *(shipped or (EMBEDDINGS_PATH, MANIFEST_PATH)), encoder, catalogue
+    )
     if matrix is not None:
         return CatalogueEmbeddings(matrix, "shipped", "")
     key = hashlib.sha256(f"{encoder.model_sha256}:{catalogue.fingerprint}".encode()).hexdigest()
