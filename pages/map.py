@@ -74,13 +74,13 @@ for domain in sorted(labels.unique()):
         x=points[mask, 0],
         y=points[mask, 1],
         mode="markers",
-        name=domain,
+        name=html.escape(domain),
         marker={"size": 6, "opacity": 0.55},
         customdata=np.column_stack(
             [
-                catalogue.items["title"][mask],
-                catalogue.items["category"][mask],
-                np.round(scores[mask], 2),
+                titles[mask],
+                catalogue.items["category"][mask].map(html.escape),
+                np.char.mod("%.2f", scores[mask]) if ranks_here else np.full(mask.sum(), "–"),
             ]
         ),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"

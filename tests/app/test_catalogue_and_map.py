@@ -146,3 +146,19 @@ def test_tfidf_mode_moves_the_profile_to_an_uploaded_catalogue(monkeypatch, make
     assert not at.exception and len(cards(at)) == 10
     assert at.session_state["profile"].anchor.shape == vectors_before
     assert "news-001" not in cards(at)  # still rated, after two moves between spaces
+
+
+def test_uploaded_markup_reaches_the_map_as_text(app):
+    upload(
+        app,
+        b"title,description,domain\n<b>Bold</b> claim,A title with markup.,<i>x</i>\n"
+        b"Plain,Another item about stars.,space\n",
+    )
+    next(b for b in app.button if b.label == "Embed and use this catalogue").click().run()
+    app.switch_page("pages/map.py").run()
+    assert not app.exception
+    traces = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    hover_titles = [row[0] for trace in traces for row in trace.get("customdata", [])]
+    assert "&lt;b&gt;Bold&lt;/b&gt; claim" in hover_titles
+    assert "&lt;i&gt;x&lt;/i&gt;" in [trace.get("name") for trace in traces]
+    assert not any("<b>" in title for title in hover_titles)
