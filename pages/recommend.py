@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages.resources import (
+    WORDS_NOT_IN_CATALOGUE,
     embedding_space,
     encoder_load,
     item_matrix,
@@ -106,10 +107,7 @@ def _apply_interests() -> str | None:
     phrases = split_phrases(text)
     embedded = encoder.encode([text, *phrases])
     if not np.any(embedded[0]):
-        return (
-            "None of these words occur in the catalogue, and TF-IDF mode can only match words "
-            "it has seen. Try other words, for example a topic or a genre."
-        )
+        return WORDS_NOT_IN_CATALOGUE
     chosen = st.session_state.rec_persona
     persona_id = chosen if chosen and persona_by_id[chosen].stated_interests == text else None
     user.set_interests(text, embedded[0], phrases, embedded[1:], persona_id, space, encoder.encode)
@@ -197,7 +195,13 @@ with left:
             help="Separate interests with commas. Press Ctrl+Enter or click outside to apply.",
             height=100,
         )
-    problem = profile_in_space(catalogue, encoder) or _apply_interests()
+    # New words are embedded in this catalogue's space directly; unchanged ones may first need
+    # to follow a catalogue change into it (TF-IDF mode).
+    text_changed = st.session_state.rec_interest_text != profile().interest_text
+    if text_changed or not profile().has_interests:
+        problem = _apply_interests()
+    else:
+        problem = profile_in_space(catalogue, encoder)
     user = profile()
     ranks_here = user.has_interests and user.space == space
     if problem is not None:

@@ -31,6 +31,11 @@ from recsys import (
 )
 from recsys.encoder import MODEL_ENV_VAR
 
+WORDS_NOT_IN_CATALOGUE = (
+    "None of the words of your interests occur in this catalogue, and TF-IDF mode can only "
+    "match words it has seen. Describe your interests in this catalogue's words, for example a "
+    "topic or a genre."
+)
 PROFILE_KEY = "profile"
 UPLOAD_KEY = "catalogue_upload"
 SETTINGS_DEFAULTS = {
@@ -180,12 +185,7 @@ def profile_in_space(catalogue: Catalogue, encoder: TextEncoder) -> str | None:
     space = embedding_space(catalogue, encoder)
     if not user.has_interests or user.space == space:
         return None
-    if user.move_to_space(space, encoder.encode):
-        return None
-    return (
-        "None of the words of your interests occur in this catalogue, and TF-IDF mode can only "
-        "match words it has seen. Describe your interests in this catalogue's words."
-    )
+    return None if user.move_to_space(space, encoder.encode) else WORDS_NOT_IN_CATALOGUE
 
 
 def ensure_session_defaults() -> None:

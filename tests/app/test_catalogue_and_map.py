@@ -162,3 +162,19 @@ def test_uploaded_markup_reaches_the_map_as_text(app):
     assert "&lt;b&gt;Bold&lt;/b&gt; claim" in hover_titles
     assert "&lt;i&gt;x&lt;/i&gt;" in [trace.get("name") for trace in traces]
     assert not any("<b>" in title for title in hover_titles)
+
+
+def test_tfidf_mode_new_words_apply_after_a_catalogue_change(monkeypatch, make_app):
+    """Old interests whose words are not in the upload must not block new ones."""
+    monkeypatch.setenv("RECSYS_MODEL", "tfidf")
+    at = make_app()
+    at.text_area(key="rec_interest_text").input("jazz piano records").run()
+    upload(at, SMALL_CSV.encode())
+    next(b for b in at.button if b.label == "Embed and use this catalogue").click().run()
+    at.switch_page("pages/recommend.py").run()
+    assert "None of the words of your interests occur" in at.warning[1].value
+    assert cards(at) == []
+    at.text_area(key="rec_interest_text").input("comets and telescopes").run()
+    assert not at.exception
+    assert at.session_state["profile"].interest_text == "comets and telescopes"
+    assert cards(at)[0] in {"t1", "t4"}

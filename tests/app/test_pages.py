@@ -109,7 +109,7 @@ def test_tfidf_mode_is_labelled_and_still_recommends(monkeypatch, make_app):
     assert not at.exception
     assert len(card_keys(at)) == 10
     at.text_area(key="rec_interest_text").input("qwxz zzvv").run()
-    assert "None of these words occur in the catalogue" in at.warning[1].value
+    assert "None of the words of your interests occur in this catalogue" in at.warning[1].value
     assert len(card_keys(at)) == 10  # the previous list stays
 
 
