@@ -14,12 +14,14 @@ from pages.resources import (
     profile_settings,
 )
 from recsys import Projection, cosine_scores, fit_pca, fit_tsne, recommend
-from recsys.projection import focus_box
+from recsys.metrics import intra_list_similarity
+from recsys.projection import MIN_TSNE_ITEMS, focus_box
 
 catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix
 # Plotly reads a little HTML in hover text; titles (perhaps uploaded) are shown as text.
 titles = catalogue.items["title"].map(html.escape)
+short_titles = catalogue.items["title"].str.slice(0, 32).map(html.escape)
 space_problem = profile_in_space(catalogue, encoder)
 user = profile()
 settings = profile_settings()
@@ -48,6 +50,9 @@ zoom = controls[1].toggle(
     persist_state="session",
 )
 method = method or "PCA"
+if method == "t-SNE" and len(catalogue) < MIN_TSNE_ITEMS:
+    st.info(f"t-SNE needs at least {MIN_TSNE_ITEMS} items; this catalogue is shown with PCA.")
+    method = "PCA"
 with st.spinner(f"Computing the {method} map of {len(catalogue):,} items (once per catalogue)…"):
     projection = _projection(catalogue.fingerprint, encoder.name, method, vectors)
 
@@ -144,7 +149,9 @@ if zoom and focus:
     figure.update_yaxes(range=[y_low, y_high])
 st.plotly_chart(figure, key="map_chart", config={"displayModeBar": False})
 
-if projection.explained_variance is not None:
+if projection.explained_variance is not None and not projection.explained_variance.any():
+    st.caption("These items do not differ in the model's eyes, so they share one point.")
+elif projection.explained_variance is not None:
     first, second = projection.explained_variance
     st.caption(
         f"PC1 explains {first:.1%} and PC2 {second:.1%} of the variance: together "
@@ -165,7 +172,7 @@ elif not user.has_interests:
 st.subheader("How alike are your recommendations?")
 if recommended:
     similarity = vectors[recommended] @ vectors[recommended].T
-    short = [f"{i + 1}. {titles[p][:32]}" for i, p in enumerate(recommended)]
+    short = [f"{i + 1}. {short_titles[p]}" for i, p in enumerate(recommended)]
     heatmap = go.Figure(
         go.Heatmap(
             z=np.round(similarity, 2),
@@ -181,11 +188,11 @@ if recommended:
         height=520, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis={"autorange": "reversed"}
     )
     st.plotly_chart(heatmap, key="map_heatmap", config={"displayModeBar": False})
-    upper = similarity[np.triu_indices(len(recommended), k=1)]
+    mean_similarity = intra_list_similarity(vectors[recommended])
     st.caption(
-        f"Cosine similarity between every pair of the current top {len(recommended)}: mean "
-        f"{upper.mean():.2f}. Dark squares off the diagonal are near-repeats; a more diverse "
-        "list is lighter."
+        f"Cosine similarity between every pair of the current top {len(recommended)}"
+        + (f": mean {mean_similarity:.2f}" if mean_similarity is not None else "")
+        + ". Dark squares off the diagonal are near-repeats; a more diverse list is lighter."
     )
 else:
     st.caption("No recommendations yet.")

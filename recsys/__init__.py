@@ -15,6 +15,7 @@ from recsys.catalog import (
 from recsys.embeddings import CatalogueEmbeddings, build_embeddings, catalogue_embeddings
 from recsys.encoder import EncoderLoad, SentenceEncoder, TextEncoder, TfidfEncoder, load_encoder
 from recsys.explain import explain, split_phrases
+from recsys.metrics import intra_list_similarity
 from recsys.profile import (
     FeedbackEvent,
     ProfileSettings,
@@ -55,6 +56,7 @@ __all__ = [
     "fit_pca",
     "fit_tsne",
     "interest_text_problem",
+    "intra_list_similarity",
     "like_share_series",
     "load_catalogue",
     "load_encoder",

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+MIN_TSNE_ITEMS = 5
+
 
 @dataclass(frozen=True)
 class Projection:
@@ -50,27 +52,38 @@ class Projection:
 
 
 def fit_pca(item_vectors: NDArray[np.float32]) -> Projection:
-    """Top-two principal components of (n, dim) item vectors (exact SVD, deterministic)."""
+    """Top-two principal components of (n, dim) item vectors (exact SVD, deterministic).
+
+    Fewer than two directions of variation (one item, one dimension, identical items) leave
+    the missing axes at zero and their explained share 0."""
     mean = item_vectors.mean(axis=0)
     centred = item_vectors - mean
     _, singular, right = np.linalg.svd(centred, full_matrices=False)
-    # Fix each axis' sign (largest loading positive) so the picture never flips.
-    signs = np.sign(right[np.arange(2), np.abs(right[:2]).argmax(axis=1)])
-    axes = (right[:2] * signs[:, None]).T
-    variance = singular**2
+    axes = np.zeros((item_vectors.shape[1], 2), dtype=np.float64)
+    shares = np.zeros(2, dtype=np.float64)
+    total = float((singular**2).sum())
+    for k in range(min(2, len(singular))):
+        if singular[k] <= 1e-9 * max(1.0, singular[0]):
+            break
+        # Fix each axis' sign (largest loading positive) so the picture never flips.
+        axes[:, k] = right[k] * np.sign(right[k][np.abs(right[k]).argmax()])
+        shares[k] = singular[k] ** 2 / total
     return Projection(
         method="PCA",
         coordinates=(centred @ axes).astype(np.float32),
         mean=mean.astype(np.float32),
         axes=axes.astype(np.float32),
-        explained_variance=(variance[:2] / variance.sum()).astype(np.float64),
+        explained_variance=shares,
     )
 
 
 def fit_tsne(item_vectors: NDArray[np.float32], seed: int = 0) -> Projection:
-    """t-SNE (cosine metric, PCA initialisation) of (n, dim) item vectors; same seed, same map."""
+    """t-SNE (cosine metric, PCA initialisation) of (n, dim) item vectors; same seed, same map.
+    Needs at least ``MIN_TSNE_ITEMS`` items (its perplexity must stay below the item count)."""
     from sklearn.manifold import TSNE
 
+    if len(item_vectors) < MIN_TSNE_ITEMS:
+        raise ValueError(f"t-SNE needs at least {MIN_TSNE_ITEMS} items")
     perplexity = float(min(30, max(2, (len(item_vectors) - 1) // 3)))
     coordinates = TSNE(
         n_components=2, metric="cosine", init="pca", perplexity=perplexity, random_state=seed

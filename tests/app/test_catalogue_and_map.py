@@ -178,3 +178,17 @@ def test_tfidf_mode_new_words_apply_after_a_catalogue_change(monkeypatch, make_a
     assert not at.exception
     assert at.session_state["profile"].interest_text == "comets and telescopes"
     assert cards(at)[0] in {"t1", "t4"}
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_map_of_a_tiny_upload_in_both_projections(app, rows):
+    data = "title,description\n" + "".join(f"Item {i},About stars {i}.\n" for i in range(rows))
+    upload(app, data.encode())
+    next(b for b in app.button if b.label == "Embed and use this catalogue").click().run()
+    app.switch_page("pages/recommend.py").run()
+    app.text_area(key="rec_interest_text").input("stars").run()
+    app.switch_page("pages/map.py").run()
+    assert not app.exception
+    app.get("button_group")[0].set_value("t-SNE").run()
+    assert not app.exception
+    assert "t-SNE needs at least 5 items" in app.info[0].value

@@ -85,3 +85,20 @@ def test_focus_box_by_hand():
     # x: span 2 * (1 + 1) = 4 (more than 0.2 * 20 = 4, equal); y: 1 * 2 = 2 < 4, so 4
     np.testing.assert_allclose(low, [-1.0, -1.5])
     np.testing.assert_allclose(high, [3.0, 2.5])
+
+
+@pytest.mark.parametrize(
+    "vectors",
+    [np.ones((1, 4)), np.ones((3, 1)), np.tile([[0.6, 0.8]], (4, 1))],
+    ids=["one item", "one dimension", "identical items"],
+)
+def test_pca_without_two_directions_of_variation(vectors):
+    projection = fit_pca(vectors.astype(np.float32))
+    assert projection.coordinates.shape == (len(vectors), 2)
+    assert not np.isnan(projection.coordinates).any()
+    assert projection.explained_variance.tolist() == [0.0, 0.0]
+
+
+def test_tsne_refuses_too_few_items():
+    with pytest.raises(ValueError, match="at least 5 items"):
+        fit_tsne(np.eye(4, dtype=np.float32))
