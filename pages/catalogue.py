@@ -34,8 +34,16 @@ else:
     st.caption(f"The shipped catalogue: {len(catalogue):,} fictional items written for this demo.")
 
 counts = items["domain"].map(catalogue.domain_label).value_counts()
-for column, (domain, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
-    column.metric(domain, f"{count:,}")
+shown_counts = counts.head(6)
+for column, (domain, count) in zip(
+    st.columns(len(shown_counts)), shown_counts.items(), strict=True
+):
+    column.metric(plain(domain), f"{count:,}")
+if len(counts) > len(shown_counts):
+    st.caption(
+        f"…and {len(counts) - len(shown_counts):,} more domains with "
+        f"{counts.iloc[len(shown_counts) :].sum():,} items."
+    )
 
 st.subheader("Browse")
 filters = st.columns([2, 2, 3])
@@ -123,10 +131,10 @@ st.download_button(
 file = st.file_uploader("Upload a catalogue (CSV)", type=["csv"], key="cat_upload")
 if file is not None:
     result = read_catalogue_csv(file.getvalue(), file.name)
-    for problem in result.problems:
-        st.error(problem, icon=":material/error:")
+    for problem in result.problems:  # they may quote the file's name or its ids
+        st.error(plain(problem), icon=":material/error:")
     for notice in result.notices:
-        st.warning(notice, icon=":material/info:")
+        st.warning(plain(notice), icon=":material/info:")
     if result.catalogue is None:
         st.caption("Nothing was changed: your current catalogue and session are as they were.")
     else:

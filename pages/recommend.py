@@ -165,7 +165,7 @@ with st.sidebar:
     model_name = "all-MiniLM-L6-v2" if loaded.encoder is not None else "TF-IDF (fallback)"
     st.caption(
         f"Model: {model_name} ({loaded.source}) · {len(catalogue):,} items · embeddings: "
-        f"{embeddings.origin}" + (f" ({embeddings.note})" if embeddings.note else "")
+        f"{embeddings.origin}" + (f" ({plain(embeddings.note)})" if embeddings.note else "")
     )
 
 st.title("Recommendations that learn from you")

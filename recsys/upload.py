@@ -82,13 +82,14 @@ def read_catalogue_csv(
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         return UploadResult(None, [f"The file could not be read as CSV ({error})."])
     header = [name.strip().lower() for name in next(csv.reader(io.StringIO(text)), [])]
+    if len(header) != len(items.columns):  # defensive: fall back to pandas' own names
+        header = [str(column).strip().lower() for column in items.columns]
+    named = [i for i, name in enumerate(header) if name]  # spreadsheets add unnamed columns
+    items, header = items.iloc[:, named], [header[i] for i in named]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         return UploadResult(None, [f"Columns appear twice: {', '.join(repeated)}."])
-    if len(header) == len(items.columns):  # pandas would have renamed a repeat to "x.1"
-        items.columns = header
-    else:
-        items.columns = [str(column).strip().lower() for column in items.columns]
+    items.columns = header
     if len(items) == 0:
         return UploadResult(None, ["The file has a header but no rows."])
     if len(items) > MAX_ROWS:

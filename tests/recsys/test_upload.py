@@ -136,3 +136,8 @@ def test_template_round_trips_through_the_reader():
     result = read(template)
     assert result.problems == [] and len(result.catalogue) == 3
     assert list(pd.read_csv(io.StringIO(template)).columns)[:3] == ["item_id", "title", "domain"]
+
+
+def test_unnamed_spreadsheet_columns_are_ignored():
+    result = read("title,description,,\nA,alpha,,\nB,beta,,\n")
+    assert result.problems == [] and len(result.catalogue) == 2
