@@ -149,15 +149,7 @@ with st.sidebar:
         key="rec_anchor_weight",
         persist_state="session",
     )
-    st.download_button(
-        "Download this session (JSON)",
-        data=json.dumps(profile().as_record(profile_settings()), indent=2),
-        file_name="recommender-session.json",
-        mime="application/json",
-        on_click="ignore",
-        icon=":material/download:",
-        width="stretch",
-    )
+    download_slot = st.empty()  # filled once this run has applied the visitor's interests
     st.button(
         "Reset session", on_click=reset_session, icon=":material/restart_alt:", width="stretch"
     )
@@ -230,6 +222,16 @@ with left:
         for rec in recommendations:
             _draw_card(rec, previous_ranks.get(rec.item_id), bool(previous_ranks))
         st.session_state.rec_last_ranks = {rec.item_id: rec.rank for rec in recommendations}
+
+download_slot.download_button(
+    "Download this session (JSON)",
+    data=json.dumps(profile().as_record(profile_settings()), indent=2),
+    file_name="recommender-session.json",
+    mime="application/json",
+    on_click="ignore",
+    icon=":material/download:",
+    width="stretch",
+)
 
 with right:
     user = profile()

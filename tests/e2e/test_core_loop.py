@@ -41,6 +41,7 @@ def test_type_rate_and_watch_the_list_learn(page, artifacts):
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download this session (JSON)").click()
     record = json.loads(download_info.value.path().read_text(encoding="utf-8"))
+    assert record["interest_text"] == "jazz records, hiking in the mountains, Italian cooking"
     assert [e["item_id"] for e in record["feedback_log"]] == [liked, disliked]
     assert [e["thumbs"] for e in record["feedback_log"]] == ["up", "down"]
     assert record["satisfaction_history"] == pytest.approx([0.65, 0.455])
