@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -79,10 +80,18 @@ def _tfidf_encoder(fingerprint: str, _texts: tuple[str, ...]) -> TfidfEncoder:
     return TfidfEncoder(_texts)
 
 
+@dataclass
+class _EmbeddingMemo:
+    """Shipped-catalogue matrices keyed by (fingerprint, model name, model sha256). Entries
+    are written once, under the lock, and only read after that."""
+
+    matrices: dict[tuple[str, str, str], CatalogueEmbeddings] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 @st.cache_resource(show_spinner=False)
-def _embedding_store() -> dict[tuple[str, str, str], CatalogueEmbeddings]:
-    """Catalogue matrices keyed by (catalogue fingerprint, model name, model sha256)."""
-    return {}
+def _embedding_memo() -> _EmbeddingMemo:
+    return _EmbeddingMemo()
 
 
 @dataclass(frozen=True)
@@ -144,20 +153,21 @@ def text_encoder(catalogue: Catalogue) -> TextEncoder:
 
 def catalogue_vectors(catalogue: Catalogue, encoder: TextEncoder) -> CatalogueEmbeddings:
     """(n_items, dim) unit rows for ``catalogue``; shows a progress bar while building."""
-    store = _embedding_store()
+    memo = _embedding_memo()
     key = (catalogue.fingerprint, encoder.name, encoder.model_sha256)
-    if key not in store:
-        bar: list = []
+    with memo.lock:  # a second visitor arriving mid-build waits instead of building again
+        if key not in memo.matrices:
+            bar: list = []
 
-        def progress(fraction: float) -> None:
-            if not bar:
-                bar.append(st.progress(0.0))
-            bar[0].progress(fraction, text=f"Embedding the catalogue… {fraction:.0%}")
+            def progress(fraction: float) -> None:
+                if not bar:
+                    bar.append(st.progress(0.0))
+                bar[0].progress(fraction, text=f"Embedding the catalogue… {fraction:.0%}")
 
-        store[key] = catalogue_embeddings(catalogue, encoder, progress)
-        if bar:
-            bar[0].empty()
-    return store[key]
+            memo.matrices[key] = catalogue_embeddings(catalogue, encoder, progress)
+            if bar:
+                bar[0].empty()
+        return memo.matrices[key]
 
 
 def item_matrix() -> tuple[Catalogue, TextEncoder, CatalogueEmbeddings]:

@@ -119,11 +119,14 @@ class TfidfEncoder:
     ``ValueError``."""
 
     name = "tfidf-lsa"
-    model_sha256 = "none"
 
     def __init__(self, corpus: Sequence[str], *, max_dim: int = 256, seed: int = 0) -> None:
+        import sklearn
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
+
+        # No weights to hash: what fixes the vectors is the corpus and the library's version.
+        self.model_sha256 = f"scikit-learn-{sklearn.__version__}"
 
         options = {"sublinear_tf": True, "ngram_range": (1, 2), "max_features": 20_000}
         try:

@@ -115,13 +115,13 @@ def test_tfidf_mode_is_labelled_and_still_recommends(monkeypatch, make_app):
 
 def test_a_corrupt_embeddings_manifest_is_rebuilt_not_trusted(monkeypatch, tmp_path, make_app):
     import recsys.embeddings
-    from pages.resources import _embedding_store
+    from pages.resources import _embedding_memo
 
     manifest = tmp_path / "embeddings.json"
     manifest.write_text("{ this is not json")
     monkeypatch.setattr(recsys.embeddings, "MANIFEST_PATH", manifest)
     monkeypatch.setenv("RECSYS_CACHE_DIR", str(tmp_path / "cache"))
-    _embedding_store().clear()  # forget the shipped matrix this process already holds
+    _embedding_memo().matrices.clear()  # forget the shipped matrix this process already holds
     try:
         at = make_app()
         caption = at.sidebar.caption[0].value
@@ -129,4 +129,4 @@ def test_a_corrupt_embeddings_manifest_is_rebuilt_not_trusted(monkeypatch, tmp_p
         at.text_area(key="rec_interest_text").input("board games for families").run()
         assert not at.exception and len(card_keys(at)) == 10
     finally:
-        _embedding_store().clear()
+        _embedding_memo().matrices.clear()
