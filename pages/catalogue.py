@@ -130,13 +130,19 @@ st.download_button(
 )
 file = st.file_uploader("Upload a catalogue (CSV)", type=["csv"], key="cat_upload")
 if file is not None:
-    result = read_catalogue_csv(file.getvalue(), file.name)
+    checked = st.session_state.get("cat_checked")
+    if checked is None or checked[0] != file.file_id:  # check each file once, not every run
+        checked = (file.file_id, read_catalogue_csv(file.getvalue(), file.name))
+        st.session_state.cat_checked = checked
+    result = checked[1]
     for problem in result.problems:  # they may quote the file's name or its ids
         st.error(plain(problem), icon=":material/error:")
     for notice in result.notices:
         st.warning(plain(notice), icon=":material/info:")
     if result.catalogue is None:
         st.caption("Nothing was changed: your current catalogue and session are as they were.")
+    elif upload is not None and upload.catalogue.fingerprint == result.catalogue.fingerprint:
+        st.success("This file is the catalogue in use.", icon=":material/check:")
     else:
         st.success(f"{len(result.catalogue):,} items are ready.", icon=":material/check:")
         if st.button("Embed and use this catalogue", type="primary", key="cat_use"):

@@ -76,6 +76,8 @@ def test_upload_embeds_and_recommends_from_it_then_restore(app):
     next(b for b in app.button if b.label == "Embed and use this catalogue").click().run()
     assert not app.exception
     assert any("Embedded 6 items" in s.value for s in app.success)
+    assert any("This file is the catalogue in use." in s.value for s in app.success)
+    assert not any(b.label == "Embed and use this catalogue" for b in app.button)
     app.switch_page("pages/recommend.py").run()
     app.text_area(key="rec_interest_text").input("stargazing and comets").run()
     assert cards(app)[:2] and set(cards(app)[:2]) == {"t1", "t4"}
