@@ -107,28 +107,48 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
     return make_catalogue(items)
 
 
-def validate_catalogue(items: pd.DataFrame, *, known_domains: bool = True) -> list[str]:
-    """Every schema problem in ``items``, as sentences; an empty list means valid."""
+def validate_catalogue(items: pd.DataFrame) -> list[str]:
+    """Every problem of the shipped catalogue format in ``items``, as sentences (empty: valid):
+    all columns present, ``row_problems`` for every text column, only known domains."""
     missing = [c for c in COLUMNS if c not in items.columns]
     if missing:
-        return [f"missing columns: {', '.join(missing)}"]
+        return [f"Missing columns: {', '.join(missing)}."]
+    problems = row_problems(items, ("item_id", "title", "domain", "category", "description"))
+    unknown = sorted(set(items["domain"]) - set(DOMAINS))
+    if unknown:
+        problems.append(f"Unknown domains: {', '.join(unknown)}.")
+    return problems
+
+
+def row_problems(items: pd.DataFrame, required_text: tuple[str, ...]) -> list[str]:
+    """Row-level problems, each a sentence naming spreadsheet rows: empty cells in the
+    ``required_text`` columns, repeated ``item_id``s, ``quality`` or ``hook`` outside [0, 1].
+    Columns that are absent are not checked."""
     problems = []
-    duplicated = items["item_id"][items["item_id"].duplicated()].unique().tolist()
-    if duplicated:
-        problems.append(f"duplicate item_id: {', '.join(map(str, duplicated[:5]))}")
-    for column in ("item_id", "title", "domain", "category", "description"):
-        empty = items.index[items[column].astype(str).str.strip() == ""].tolist()
-        if empty:
-            problems.append(f"empty {column} in {spreadsheet_rows(empty)}")
+    for column in required_text:
+        if column in items.columns:
+            empty = items.index[items[column].astype(str).str.strip() == ""].tolist()
+            if empty:
+                problems.append(f"Empty {column} in {spreadsheet_rows(empty)}.")
+    if "item_id" in items.columns:
+        ids = items["item_id"].astype(str)
+        duplicated = ids[ids.duplicated(keep=False) & (ids.str.strip() != "")]
+        if len(duplicated):
+            first = duplicated.iloc[0]
+            problems.append(
+                f"Duplicate item_id values, for example “{first}” in "
+                f"{spreadsheet_rows(duplicated.index[duplicated == first].tolist())}; each item "
+                "needs its own id."
+            )
     for column in ("quality", "hook"):
-        values = pd.to_numeric(items[column], errors="coerce")
-        bad = items.index[values.isna() | (values < 0) | (values > 1)].tolist()
-        if bad:
-            problems.append(f"{column} is not a number in [0, 1] in {spreadsheet_rows(bad)}")
-    if known_domains:
-        unknown = sorted(set(items["domain"]) - set(DOMAINS))
-        if unknown:
-            problems.append(f"unknown domains: {', '.join(unknown)}")
+        if column in items.columns:
+            values = pd.to_numeric(items[column], errors="coerce")
+            bad = items.index[values.isna() | (values < 0) | (values > 1)].tolist()
+            if bad:
+                problems.append(
+                    f"{column} must be a number from 0 to 1, which it is not in "
+                    f"{spreadsheet_rows(bad)}."
+                )
     return problems
 
 

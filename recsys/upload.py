@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from recsys.catalog import COLUMNS, Catalogue, make_catalogue, spreadsheet_rows
+from recsys.catalog import COLUMNS, Catalogue, make_catalogue, row_problems, spreadsheet_rows
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -107,7 +107,7 @@ def read_catalogue_csv(
     items = items.loc[:, [c for c in COLUMNS if c in items.columns]]
     for column in items.columns:
         items[column] = items[column].str.strip()
-    problems = _problems(items)
+    problems = row_problems(items, ("title", "description", "item_id"))
     if problems:
         return UploadResult(None, problems, notices)
     filled = [column for column in COLUMNS if column not in items.columns]
@@ -148,36 +148,6 @@ def _shown_default(column: str) -> str:
     if column == "item_id":
         return "item-0001, item-0002, …"
     return str(DEFAULTS[column]) if DEFAULTS[column] != "" else "(none)"
-
-
-def _problems(items: pd.DataFrame) -> list[str]:
-    problems = []
-    for column in ("title", "description", "item_id"):
-        if column in items.columns:
-            empty = items.index[items[column] == ""].tolist()
-            if empty:
-                problems.append(f"Empty {column} in {spreadsheet_rows(empty)}.")
-    if "item_id" in items.columns:
-        duplicated = items["item_id"][
-            items["item_id"].duplicated(keep=False) & (items["item_id"] != "")
-        ]
-        if len(duplicated):
-            first = duplicated.iloc[0]
-            problems.append(
-                f"Duplicate item_id values, for example “{first}” in "
-                f"{spreadsheet_rows(duplicated.index[duplicated == first].tolist())}; each item "
-                "needs its own id."
-            )
-    for column in ("quality", "hook"):
-        if column in items.columns:
-            values = pd.to_numeric(items[column], errors="coerce")
-            bad = items.index[values.isna() | (values < 0) | (values > 1)].tolist()
-            if bad:
-                problems.append(
-                    f"{column} must be a number from 0 to 1, which it is not in "
-                    f"{spreadsheet_rows(bad)}."
-                )
-    return problems
 
 
 def csv_safe(items: pd.DataFrame) -> pd.DataFrame:

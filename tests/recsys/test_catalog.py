@@ -86,11 +86,13 @@ def test_validation_names_every_problem_with_spreadsheet_rows():
         }
     )
     problems = validate_catalogue(items)
-    assert "duplicate item_id: a" in problems
-    assert "empty title in row 3" in problems
-    assert "quality is not a number in [0, 1] in rows 3, 4" in problems
-    assert "unknown domains: space" in problems
-    assert validate_catalogue(items.drop(columns=["hook"])) == ["missing columns: hook"]
+    assert problems == [
+        "Empty title in row 3.",
+        "Duplicate item_id values, for example “a” in rows 2, 3; each item needs its own id.",
+        "quality must be a number from 0 to 1, which it is not in rows 3, 4.",
+        "Unknown domains: space.",
+    ]
+    assert validate_catalogue(items.drop(columns=["hook"])) == ["Missing columns: hook."]
 
 
 def test_personas_are_complete_and_hide_a_different_taste():
