@@ -84,7 +84,7 @@ The app cannot read minds, so satisfaction is measured from what you did. With
 starts neutral at {INITIAL_SATISFACTION} (η = {DEFAULT_SMOOTHING}):
 """
 )
-st.latex(r"S_0 = 0.5, \qquad S_t = (1-\eta)\,S_{t-1} + \eta\,r_t")
+st.latex(rf"S_0 = {INITIAL_SATISFACTION}, \qquad S_t = (1-\eta)\,S_{{t-1}} + \eta\,r_t")
 st.markdown(
     "Recent reactions count most, and one thumb moves it by at most η. Next to it the chart "
     "shows the plain share of thumbs-up so far, which weighs every rating the same."

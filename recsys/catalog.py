@@ -32,7 +32,6 @@ DOMAINS: dict[str, str] = {
     "courses": "Online courses",
 }
 COLUMNS = ("item_id", "title", "domain", "category", "tags", "description", "quality", "hook")
-TAG_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,6 @@ class Catalogue:
     def position(self, item_id: str) -> int:
         """Row index of ``item_id``; raises ``KeyError`` for an unknown id."""
         return self._positions[item_id]
-
-    def __contains__(self, item_id: object) -> bool:
-        return item_id in self._positions
 
     def embedding_texts(self) -> list[str]:
         return embedding_texts(self.items)

@@ -39,7 +39,6 @@ HUB_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 HUB_HOST = "huggingface.co"
 #: sha256 of the official all-MiniLM-L6-v2 ``model.safetensors``, as shipped in the package.
 SHIPPED_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-MAX_INPUT_TOKENS = 256
 
 Progress = Callable[[float], None]
 
@@ -88,10 +87,6 @@ class SentenceEncoder:
         self.name = name
         self.model_sha256 = model_sha256
         self.dim = int(model.get_embedding_dimension())
-
-    @property
-    def max_input_tokens(self) -> int:
-        return int(self._model.max_seq_length)
 
     def encode(
         self, texts: Sequence[str], *, batch_size: int = 64, progress: Progress | None = None

@@ -19,7 +19,7 @@ Every event keeps the rates it was applied with, so undoing one replays the rest
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -110,14 +110,23 @@ def ranking_query(
     return normalise(blend)
 
 
-def replay(anchor: NDArray[np.float32], events: list[FeedbackEvent]) -> NDArray[np.float32]:
-    """The interest vector after applying ``events`` in order, starting from ``anchor``."""
+def trajectory(
+    anchor: NDArray[np.float32], events: list[FeedbackEvent]
+) -> Iterator[NDArray[np.float32]]:
+    """The interest vector before any event (the anchor) and after each one, in order."""
     interest = anchor.astype(np.float32, copy=True)
+    yield interest
     for event in events:
         interest = update_interest(
             interest, event.item_vector, event.liked, event.learning_rate, event.negative_weight
         )
-    return interest
+        yield interest
+
+
+def replay(anchor: NDArray[np.float32], events: list[FeedbackEvent]) -> NDArray[np.float32]:
+    """The interest vector after applying ``events`` in order, starting from ``anchor``."""
+    *_, last = trajectory(anchor, events)
+    return last
 
 
 @dataclass
@@ -176,18 +185,12 @@ class UserProfile:
         Row 0 is the visitor's own words (blended with themselves); row t follows event t."""
         if self.anchor is None:
             raise ValueError("the profile has no interests yet")
-        interest = self.anchor.astype(np.float32, copy=True)
-        path = [ranking_query(interest, self.anchor, settings.anchor_weight)]
-        for event in self.feedback_log:
-            interest = update_interest(
-                interest,
-                event.item_vector,
-                event.liked,
-                event.learning_rate,
-                event.negative_weight,
-            )
-            path.append(ranking_query(interest, self.anchor, settings.anchor_weight))
-        return np.vstack(path)
+        return np.vstack(
+            [
+                ranking_query(interest, self.anchor, settings.anchor_weight)
+                for interest in trajectory(self.anchor, self.feedback_log)
+            ]
+        )
 
     def set_interests(
         self,
