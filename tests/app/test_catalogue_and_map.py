@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from recsys import ProfileSettings
+from recsys import ProfileSettings, load_catalogue
+from recsys.embeddings import EMBEDDINGS_PATH
 
 pytestmark = pytest.mark.slow
 
@@ -36,12 +37,15 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
-def n_points(trace) -> int:
+def values(array) -> list[float]:
     """Plotly sends numeric arrays as base64 ("bdata") or as plain lists."""
-    x = trace["x"]
-    if isinstance(x, dict):
-        return len(np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]))
-    return len(x)
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def n_points(trace) -> int:
+    return len(values(trace["x"]))
 
 
 def upload(at, data: bytes, name: str = "mine.csv"):
@@ -115,10 +119,16 @@ def test_an_upload_in_one_session_does_not_reach_another(make_app):
 def test_map_draws_the_path_after_feedback(app):
     app.text_area(key="rec_interest_text").input("mountain hiking").run()
     profile = app.session_state["profile"]
-    anchor = profile.anchor
-    for step in range(3):
+    catalogue, vectors = load_catalogue(), np.load(EMBEDDINGS_PATH)
+    liked = [catalogue.position(i) for i in ("courses-001", "books-001", "music-001")]
+    for position in liked:
         profile.record_feedback(
-            f"x{step}", f"liked {step}", anchor, True, ProfileSettings(), datetime.now(UTC)
+            catalogue.item_ids[position],
+            "liked",
+            vectors[position],
+            True,
+            ProfileSettings(),
+            datetime.now(UTC),
         )
     app.switch_page("pages/map.py").run()
     assert not app.exception
@@ -126,8 +136,10 @@ def test_map_draws_the_path_after_feedback(app):
     charts = app.get("plotly_chart")
     assert len(charts) == 2  # the map and the similarity heatmap
     traces = {t.get("name"): t for t in json.loads(charts[0].proto.spec)["data"]}
-    assert n_points(traces["Your interest vector"]) == 4  # the start and one point per thumb
-    assert traces["Your interest vector"]["text"] == ["start", "1", "2", "3"]
+    path = traces["Your interest vector"]
+    assert n_points(path) == 4  # the start and one point per thumb
+    assert path["text"] == ["start", "1", "2", "3"]
+    assert len({(x, y) for x, y in zip(values(path["x"]), values(path["y"]), strict=True)}) == 4
     assert n_points(traces["Liked"]) == 3
     assert n_points(traces["Recommended now"]) == 10
 
