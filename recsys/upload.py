@@ -1,8 +1,10 @@
 """A visitor's own catalogue: read and check an uploaded CSV, and make CSV exports safe.
 
-Required columns: ``title`` and ``description``. Optional: ``item_id`` (made as ``item-0001``
-... when absent), ``domain`` (default ``uploaded``), ``category`` (``General``), ``tags``
-(empty), ``quality`` and ``hook`` (0.5 each: no claim either way). Column names are matched
+Required columns: ``title`` and ``description``. Optional: ``item_id`` (when absent made as
+``u1a2b3c-0001``, ..., the six hex digits from the file's sha256, so the made-up ids of two
+files never collide in one session's ratings), ``domain`` (default ``uploaded``),
+``category`` (``General``), ``tags`` (empty), ``quality`` and ``hook`` (0.5 each: no claim
+either way). Column names are matched
 without regard to case or surrounding spaces; other columns are ignored.
 
 Every problem that refuses a file is a sentence naming it, with spreadsheet row numbers (the
@@ -13,6 +15,7 @@ text truncated, the encoding used, markup that will be shown as plain text.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -112,7 +115,7 @@ def read_catalogue_csv(
         return UploadResult(None, problems, notices)
     filled = [column for column in COLUMNS if column not in items.columns]
     if "item_id" not in items.columns:
-        items["item_id"] = [f"item-{i:04d}" for i in range(1, len(items) + 1)]
+        items["item_id"] = [f"{_id_prefix(data)}-{i:04d}" for i in range(1, len(items) + 1)]
     for column, value in DEFAULTS.items():
         if column not in items.columns:
             items[column] = value
@@ -144,9 +147,13 @@ def read_catalogue_csv(
     return UploadResult(make_catalogue(items), [], notices)
 
 
+def _id_prefix(data: bytes) -> str:
+    return "u" + hashlib.sha256(data).hexdigest()[:6]
+
+
 def _shown_default(column: str) -> str:
     if column == "item_id":
-        return "item-0001, item-0002, …"
+        return "u…-0001, u…-0002, …"
     return str(DEFAULTS[column]) if DEFAULTS[column] != "" else "(none)"
 
 

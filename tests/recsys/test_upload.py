@@ -1,3 +1,4 @@
+import hashlib
 import io
 
 import pandas as pd
@@ -36,8 +37,11 @@ def test_a_good_file_becomes_a_catalogue_with_documented_defaults():
 
 
 def test_only_title_and_description_are_needed_and_ids_are_made():
-    result = read("Title , DESCRIPTION\nA,alpha text\nB,beta text\n")
-    assert result.catalogue.items["item_id"].tolist() == ["item-0001", "item-0002"]
+    data = "Title , DESCRIPTION\nA,alpha text\nB,beta text\n"
+    prefix = "u" + hashlib.sha256(data.encode()).hexdigest()[:6]
+    assert read(data).catalogue.items["item_id"].tolist() == [f"{prefix}-0001", f"{prefix}-0002"]
+    other = read("title,description\nA,alpha text\n").catalogue.items["item_id"][0]
+    assert other.endswith("-0001") and not other.startswith(prefix)  # files never share ids
 
 
 @pytest.mark.parametrize(
