@@ -75,7 +75,7 @@ points = projection.coordinates
 labels = catalogue.items["domain"].map(catalogue.domain_label)
 for domain in sorted(labels.unique()):
     mask = (labels == domain).to_numpy()
-    figure.add_scattergl(
+    figure.add_scatter(
         x=points[mask, 0],
         y=points[mask, 1],
         mode="markers",

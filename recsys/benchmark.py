@@ -274,7 +274,7 @@ def bench_browser(clicks: int) -> None:
         print(f"thumbs click to re-ranked list    {summary(samples)}")
         print(f"server memory after {clicks} clicks      {resident_memory_mb(app.pid):7.0f} MB")
         map_samples = []
-        for visit in range(4):  # the first visit fits the projection; later ones use the cache
+        for visit in range(7):  # the first visit fits the projection; later ones use the cache
             page.get_by_role("link", name="Recommend").click()
             page.locator(_IDLE).wait_for()
             started = time.perf_counter()
