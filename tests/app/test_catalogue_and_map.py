@@ -142,6 +142,11 @@ def test_map_draws_the_path_after_feedback(app):
     assert len({(x, y) for x, y in zip(values(path["x"]), values(path["y"]), strict=True)}) == 4
     assert n_points(traces["Liked"]) == 3
     assert n_points(traces["Recommended now"]) == 10
+    app.get("button_group")[0].set_value("t-SNE").run()
+    assert not app.exception
+    assert any("t-SNE keeps neighbours together" in c.value for c in app.caption)
+    traces = {t.get("name"): t for t in json.loads(app.get("plotly_chart")[0].proto.spec)["data"]}
+    assert n_points(traces["Your interest vector"]) == 4
 
 
 def test_tfidf_mode_moves_the_profile_to_an_uploaded_catalogue(monkeypatch, make_app):
