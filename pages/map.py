@@ -7,13 +7,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages.resources import (
-    embedding_space,
     item_matrix,
     profile,
     profile_in_space,
     profile_settings,
 )
 from recsys import Projection, cosine_scores, fit_pca, fit_tsne, recommend
+from recsys.encoder import embedding_space
 from recsys.metrics import intra_list_similarity
 from recsys.projection import MIN_TSNE_ITEMS, focus_box
 
@@ -25,7 +25,7 @@ short_titles = catalogue.items["title"].str.slice(0, 32).map(html.escape)
 space_problem = profile_in_space(catalogue, encoder)
 user = profile()
 settings = profile_settings()
-ranks_here = user.has_interests and user.space == embedding_space(catalogue, encoder)
+ranks_here = user.has_interests and user.space == embedding_space(encoder, catalogue.fingerprint)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

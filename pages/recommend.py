@@ -9,7 +9,6 @@ import streamlit as st
 
 from pages.resources import (
     WORDS_NOT_IN_CATALOGUE,
-    embedding_space,
     encoder_load,
     item_matrix,
     model_banner,
@@ -27,11 +26,12 @@ from recsys import (
     recommend,
     split_phrases,
 )
+from recsys.encoder import embedding_space
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
 
 catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix
-space = embedding_space(catalogue, encoder)
+space = embedding_space(encoder, catalogue.fingerprint)
 THUMBS = {True: ":green[:material/thumb_up:]", False: ":red[:material/thumb_down:]"}
 persona_by_id = {persona.persona_id: persona for persona in personas()}
 

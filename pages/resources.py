@@ -7,10 +7,12 @@ lives in ``st.session_state``.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -30,7 +32,7 @@ from recsys import (
     load_encoder,
     load_personas,
 )
-from recsys.encoder import MODEL_ENV_VAR
+from recsys.encoder import MODEL_ENV_VAR, embedding_space
 
 WORDS_NOT_IN_CATALOGUE = (
     "None of the words of your interests occur in this catalogue, and TF-IDF mode can only "
@@ -76,8 +78,8 @@ def personas() -> list[Persona]:
 
 
 @st.cache_resource(show_spinner="Preparing TF-IDF word matching…", max_entries=16)
-def _tfidf_encoder(fingerprint: str, _texts: tuple[str, ...]) -> TfidfEncoder:
-    return TfidfEncoder(_texts)
+def _tfidf_encoder(fingerprint: str, _catalogue: Catalogue) -> TfidfEncoder:
+    return TfidfEncoder(_catalogue.embedding_texts())
 
 
 @dataclass
@@ -103,6 +105,24 @@ class UploadedCatalogue:
     embeddings: CatalogueEmbeddings
 
 
+@contextlib.contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[float], None]]:
+    """A progress callback for recsys; its bar appears on the first report and goes at the
+    end, so a build that never reports (shipped embeddings found) draws nothing."""
+    bar: list = []
+
+    def progress(fraction: float) -> None:
+        if not bar:
+            bar.append(st.progress(0.0))
+        bar[0].progress(fraction, text=f"{label} {fraction:.0%}")
+
+    try:
+        yield progress
+    finally:
+        if bar:
+            bar[0].empty()
+
+
 def uploaded() -> UploadedCatalogue | None:
     return st.session_state.get(UPLOAD_KEY)
 
@@ -122,15 +142,10 @@ def use_uploaded(file_name: str, catalogue: Catalogue) -> float:
     """Embed ``catalogue`` (with a progress bar) and make it this session's catalogue.
     Returns the seconds it took. Other visitors keep theirs."""
     encoder = text_encoder(catalogue)
-    bar = st.progress(0.0, text="Embedding your catalogue…")
     started = time.perf_counter()
-    matrix = build_embeddings(
-        catalogue,
-        encoder,
-        lambda done: bar.progress(done, text=f"Embedding your catalogue… {done:.0%}"),
-    )
+    with _progress_bar("Embedding your catalogue…") as progress:
+        matrix = build_embeddings(catalogue, encoder, progress)
     seconds = time.perf_counter() - started
-    bar.empty()
     st.session_state[UPLOAD_KEY] = UploadedCatalogue(
         file_name, catalogue, CatalogueEmbeddings(matrix, "built", f"uploaded {file_name}")
     )
@@ -148,7 +163,7 @@ def text_encoder(catalogue: Catalogue) -> TextEncoder:
     loaded = encoder_load()
     if loaded.encoder is not None:
         return loaded.encoder
-    return _tfidf_encoder(catalogue.fingerprint, tuple(catalogue.embedding_texts()))
+    return _tfidf_encoder(catalogue.fingerprint, catalogue)
 
 
 def catalogue_vectors(catalogue: Catalogue, encoder: TextEncoder) -> CatalogueEmbeddings:
@@ -157,16 +172,8 @@ def catalogue_vectors(catalogue: Catalogue, encoder: TextEncoder) -> CatalogueEm
     key = (catalogue.fingerprint, encoder.name, encoder.model_sha256)
     with memo.lock:  # a second visitor arriving mid-build waits instead of building again
         if key not in memo.matrices:
-            bar: list = []
-
-            def progress(fraction: float) -> None:
-                if not bar:
-                    bar.append(st.progress(0.0))
-                bar[0].progress(fraction, text=f"Embedding the catalogue… {fraction:.0%}")
-
-            memo.matrices[key] = catalogue_embeddings(catalogue, encoder, progress)
-            if bar:
-                bar[0].empty()
+            with _progress_bar("Embedding the catalogue…") as progress:
+                memo.matrices[key] = catalogue_embeddings(catalogue, encoder, progress)
         return memo.matrices[key]
 
 
@@ -180,19 +187,11 @@ def item_matrix() -> tuple[Catalogue, TextEncoder, CatalogueEmbeddings]:
     return catalogue, encoder, catalogue_vectors(catalogue, encoder)
 
 
-def embedding_space(catalogue: Catalogue, encoder: TextEncoder) -> str:
-    """Which vectors may be compared: one space per sentence model; in TF-IDF mode each
-    catalogue has a vocabulary, and so a space, of its own."""
-    if isinstance(encoder, TfidfEncoder):
-        return f"tfidf:{catalogue.fingerprint}"
-    return f"{encoder.name}:{encoder.model_sha256}"
-
-
 def profile_in_space(catalogue: Catalogue, encoder: TextEncoder) -> str | None:
     """Move the visitor's profile into the catalogue's embedding space if it is elsewhere
     (TF-IDF mode after a catalogue change); a sentence for the page if it cannot move."""
     user = profile()
-    space = embedding_space(catalogue, encoder)
+    space = embedding_space(encoder, catalogue.fingerprint)
     if not user.has_interests or user.space == space:
         return None
     return None if user.move_to_space(space, encoder.encode) else WORDS_NOT_IN_CATALOGUE

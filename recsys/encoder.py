@@ -151,6 +151,14 @@ class TfidfEncoder:
         return _encode_in_chunks(encode_chunk, texts, batch_size, progress)
 
 
+def embedding_space(encoder: TextEncoder, catalogue_fingerprint: str) -> str:
+    """Which vectors may be compared: one space per sentence model; the TF-IDF fallback has a
+    vocabulary, and so a space, of its own for each catalogue it is fitted on."""
+    if isinstance(encoder, TfidfEncoder):
+        return f"tfidf:{catalogue_fingerprint}"
+    return f"{encoder.name}:{encoder.model_sha256}"
+
+
 @dataclass(frozen=True)
 class EncoderLoad:
     """What ``load_encoder`` found. ``encoder`` is None when no model loaded; ``message`` is a

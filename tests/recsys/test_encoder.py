@@ -105,3 +105,11 @@ def test_tfidf_compresses_large_catalogues(rng):
     corpus = [" ".join(rng.choice(words, size=12)) for _ in range(300)]
     encoder = TfidfEncoder(corpus, max_dim=64)
     assert encoder.dim == 64 and encoder.encode(corpus[:3]).shape == (3, 64)
+
+
+def test_embedding_space_is_per_model_but_per_catalogue_for_tfidf(fake_encoder):
+    from recsys.encoder import embedding_space
+
+    assert embedding_space(fake_encoder, "a") == embedding_space(fake_encoder, "b")
+    tfidf = TfidfEncoder(["stars and comets", "bread and butter"])
+    assert embedding_space(tfidf, "a") == "tfidf:a" != embedding_space(tfidf, "b")
