@@ -278,7 +278,7 @@ with right:
         st.caption("Items you rate move here; undo puts them back in the list.")
     for event in reversed(user.feedback_log):
         with st.container(
-            key=f"rated_{event.item_id}", horizontal=True, vertical_alignment="center"
+            key=f"rated_{event.item_id}", horizontal=True, vertical_alignment="center", wrap=False
         ):
             st.markdown(f"{THUMBS[event.liked]} {plain(event.title)}", width="stretch")
             st.button(
