@@ -11,6 +11,9 @@ from pages.resources import (
     profile,
     profile_in_space,
     profile_settings,
+    ranking_context_for,
+    session_rng,
+    session_strategy,
 )
 from recsys import Projection, cosine_scores, fit_pca, fit_tsne, recommend
 from recsys.encoder import embedding_space
@@ -62,7 +65,14 @@ if ranks_here:
     recommended = [
         r.position
         for r in recommend(
-            catalogue, vectors, user, settings, st.session_state.rec_k, st.session_state.rec_domains
+            catalogue,
+            ranking_context_for(catalogue, encoder, embeddings),
+            user,
+            settings,
+            st.session_state.rec_k,
+            st.session_state.rec_domains,
+            session_strategy(),
+            session_rng(),
         )
     ]
 else:

@@ -8,19 +8,26 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from pages.resources import (
+    CUSTOM,
     WORDS_NOT_IN_CATALOGUE,
+    apply_preset,
     encoder_load,
     item_matrix,
+    matching_preset,
     model_banner,
     personas,
     plain,
     profile,
     profile_in_space,
     profile_settings,
+    ranking_context_for,
     reset_session,
+    session_rng,
+    session_strategy,
 )
 from recsys import (
     Recommendation,
+    RecommendedList,
     interest_text_problem,
     like_share_series,
     recommend,
@@ -28,10 +35,20 @@ from recsys import (
 )
 from recsys.encoder import embedding_space
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
+from recsys.strategies import COMPONENT_LABELS, COMPONENTS, PRESETS, SIMILARITY_LABELS
 
 catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix
 space = embedding_space(encoder, catalogue.fingerprint)
+context = ranking_context_for(catalogue, encoder, embeddings)
+BADGE_COLOURS = {"content": "blue", "cf": "orange", "popularity": "gray", "hook": "red"}
+EXPLORATION_LABELS = {"off": "Off", "epsilon": "ε-greedy", "thompson": "Thompson sampling"}
+DIVERSITY_LABELS = {"none": "Off", "mmr": "MMR", "dpp": "DPP (greedy MAP)"}
+CF_LABELS = {
+    "item-cosine": "Item-item, cosine",
+    "item-pearson": "Item-item, Pearson",
+    "user": "User-based neighbours",
+}
 THUMBS = {True: ":green[:material/thumb_up:]", False: ":red[:material/thumb_down:]"}
 persona_by_id = {persona.persona_id: persona for persona in personas()}
 
@@ -72,27 +89,188 @@ def _movement(before: int | None, now: int, had_list: bool) -> str:
     return ""
 
 
+def _score_parts(rec: Recommendation) -> str:
+    """The score split into its components, as coloured badges (only non-zero weights)."""
+    weights = strategy.weights
+    return " ".join(
+        f":{BADGE_COLOURS[c]}-badge[{COMPONENT_LABELS[c]} {rec.contributions[c]:.2f}]"
+        for c in COMPONENTS
+        if weights[c] > 0 and (c in ("content", "hook") or context.has_log)
+    )
+
+
 def _draw_card(rec: Recommendation, rank_before: int | None, had_list: bool) -> None:
     """One card: rank, title, domain and category (with its move since the last list),
-    description, reason, then the score with its bar and the thumbs."""
+    description, reason, then the score with its parts and bar, and the thumbs."""
     item = catalogue.items.loc[rec.position]
     with st.container(border=True, key=f"rec_card_{rec.item_id}"):
+        exploring = (
+            "  \n:violet-badge[:material/explore: Exploring] :small[:gray[shown to learn more "
+            "about your taste, not for its score]]"
+            if rec.exploring
+            else ""
+        )
         st.markdown(
             f"**{rec.rank}\\. {plain(item.title)}**  \n"
             f":small[:gray[{plain(catalogue.domain_label(item.domain))} · "
             f"{plain(item.category)}{_movement(rank_before, rec.rank, had_list)}]]  \n"
             f"{plain(item.description)}  \n"
-            f":small[:gray[:material/lightbulb: {plain(rec.reason)}]]"
+            f":small[:gray[:material/lightbulb: {plain(rec.reason)}]]" + exploring
         )
         with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-            st.markdown(f"Score **{rec.score:.2f}**", width="content")
-            st.progress(rec.score, width=160)
+            if strategy.order == "random":
+                st.markdown(":small[Random pick]", width="content")
+            else:
+                st.markdown(f"Score **{rec.score:.2f}**", width="content")
+                st.progress(min(1.0, max(0.0, rec.score)), width=120)
+                st.markdown(
+                    f"{_score_parts(rec)} :small[:gray[{SIMILARITY_LABELS[strategy.similarity]} "
+                    f"{rec.similarity:.2f}]]",
+                    width="content",
+                )
             st.feedback(
                 "thumbs",
                 key=f"rec_fb_{rec.item_id}",
                 on_change=_on_feedback,
                 args=(rec.item_id, rec.position),
             )
+
+
+def _choose_preset() -> None:
+    chosen = st.session_state.rec_strategy
+    if chosen in PRESETS:
+        apply_preset(chosen)
+
+
+def _strategy_changed() -> None:
+    st.session_state.rec_strategy = matching_preset()
+
+
+def _strategy_controls() -> None:
+    """The strategy: a preset, and every lever it sets, each of which makes it 'Custom'."""
+    options = [*PRESETS, CUSTOM] if st.session_state.rec_strategy == CUSTOM else list(PRESETS)
+    st.selectbox(
+        "Strategy",
+        options=options,
+        key="rec_strategy",
+        on_change=_choose_preset,
+        persist_state="session",
+        help="A preset sets every control below; changing a control makes it Custom.",
+    )
+    chosen = session_strategy()
+    st.caption(plain(chosen.describe()))
+    changed = {"on_change": _strategy_changed, "persist_state": "session"}
+    with st.expander("Strategy controls", icon=":material/tune:"):
+        if chosen.order == "random":
+            st.caption("The Random preset ignores these; pick another preset to use them.")
+        st.toggle("Learn from my thumbs", key="rec_learns", **changed)
+        st.markdown("**Hybrid weights** (β, each component scaled to 0-1 first)")
+        st.slider("β content", 0.0, 1.0, step=0.05, key="rec_w_content", **changed)
+        st.slider("β collaborative", 0.0, 1.0, step=0.05, key="rec_w_cf", **changed)
+        st.slider("β popularity", 0.0, 1.0, step=0.05, key="rec_w_popularity", **changed)
+        st.slider("β click appeal (hook)", 0.0, 1.0, step=0.05, key="rec_w_hook", **changed)
+        st.radio(
+            "Content similarity",
+            options=list(SIMILARITY_LABELS),
+            format_func=SIMILARITY_LABELS.get,
+            key="rec_similarity",
+            help="The embeddings have unit length, so all three order items alike; their "
+            "scales differ, which changes how MMR weighs redundancy.",
+            **changed,
+        )
+        st.selectbox(
+            "Collaborative filtering",
+            options=list(CF_LABELS),
+            format_func=CF_LABELS.get,
+            key="rec_cf_method",
+            **changed,
+        )
+        st.radio(
+            "Diversity re-ranking",
+            options=list(DIVERSITY_LABELS),
+            format_func=DIVERSITY_LABELS.get,
+            key="rec_diversity",
+            horizontal=True,
+            **changed,
+        )
+        st.slider(
+            "Diversity λ (1 = plain ranking, lower = more varied)",
+            0.0,
+            1.0,
+            step=0.05,
+            key="rec_lambda",
+            **changed,
+        )
+        st.radio(
+            "Exploration",
+            options=list(EXPLORATION_LABELS),
+            format_func=EXPLORATION_LABELS.get,
+            key="rec_exploration",
+            horizontal=True,
+            **changed,
+        )
+        st.slider("ε (share of random slots)", 0.0, 0.5, step=0.05, key="rec_epsilon", **changed)
+        st.slider(
+            "Thompson prior σ0 (width of the draw)",
+            0.0,
+            0.3,
+            step=0.01,
+            key="rec_thompson_scale",
+            **changed,
+        )
+
+
+def _list_summary(recommendations: RecommendedList) -> None:
+    """What the list is like as a whole, and what the score means under this strategy."""
+    with st.container(horizontal=True, key="rec_list_summary"):
+        diversity = recommendations.diversity
+        st.metric(
+            "Intra-list diversity",
+            "–" if diversity is None else f"{diversity:.2f}",
+            help="1 − the mean cosine similarity between the listed items: 0 means all alike. "
+            "Lower the diversity λ to raise it.",
+            border=True,
+        )
+        st.metric(
+            "Domains in the list",
+            f"{recommendations.domains}",
+            help="How many domains the list spans; spread is the normalised entropy of their "
+            "shares (1 = evenly spread).",
+            border=True,
+        )
+        st.metric("Domain spread", f"{recommendations.domain_entropy:.2f}", border=True)
+        st.metric(
+            "Exploring items",
+            f"{sum(rec.exploring for rec in recommendations)}",
+            border=True,
+        )
+    if strategy.order == "random":
+        st.caption("Random order: a baseline. Rate items with the thumbs all the same.")
+    else:
+        total = sum(strategy.weights.values())
+        parts = " + ".join(
+            f"{strategy.weights[c] / total:.2f} × {COMPONENT_LABELS[c].lower()}"
+            for c in COMPONENTS
+            if strategy.weights[c] > 0
+        )
+        st.caption(
+            f"Score = {parts}, each scaled to 0-1 over the items you can be shown; the badges "
+            "show each part. Rate any item with the thumbs: the list re-ranks at once."
+        )
+    needs_log = strategy.cf_weight > 0 or strategy.popularity_weight > 0
+    if needs_log and not context.has_log:
+        st.info(
+            "This catalogue has no interaction log, so collaborative filtering and popularity "
+            "are off: the list is ranked by the remaining components.",
+            icon=":material/info:",
+        )
+    elif strategy.cf_weight > 0 and recommendations.cf_cold_start:
+        st.caption(
+            ":material/ac_unit: Collaborative filtering has no thumbs from you yet: it starts "
+            "from the 5 items nearest your words (cold start)."
+        )
+    if not strategy.learns:
+        st.caption("This strategy does not learn: thumbs remove items but do not move the list.")
 
 
 def _apply_interests() -> str | None:
@@ -124,6 +302,8 @@ with st.sidebar:
         persist_state="session",
         placeholder="All domains",
     )
+    _strategy_controls()
+    strategy = session_strategy()
     st.slider("Number of recommendations", 5, 30, key="rec_k", persist_state="session")
     st.slider(
         "Learning rate a (toward liked items)",
@@ -205,18 +385,17 @@ with left:
         settings = profile_settings()
         recommendations = recommend(
             catalogue,
-            vectors,
+            context,
             user,
             settings,
             st.session_state.rec_k,
             st.session_state.rec_domains,
+            strategy,
+            session_rng(),
         )
         previous_ranks = st.session_state.get("rec_last_ranks", {})
         st.subheader("Recommended for you")
-        st.caption(
-            "Score = cosine similarity between the item and your interest vector (0 to 1). "
-            "Rate any item with the thumbs: the list re-ranks at once."
-        )
+        _list_summary(recommendations)
         if not recommendations:
             st.info("You have rated every item in the chosen domains. Widen the domain filter.")
         for rec in recommendations:

@@ -8,13 +8,17 @@ lives in ``st.session_state``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
+import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 import streamlit as st
 
 from recsys import (
@@ -33,6 +37,11 @@ from recsys import (
     load_personas,
 )
 from recsys.encoder import MODEL_ENV_VAR, embedding_space
+from recsys.interactions import InteractionLog, read_log
+from recsys.recommend import ranking_context
+from recsys.strategies import PRESETS, VISITOR_DEFAULT, RankingContext, Strategy
+
+_log = logging.getLogger(__name__)
 
 WORDS_NOT_IN_CATALOGUE = (
     "None of the words of your interests occur in this catalogue, and TF-IDF mode can only "
@@ -49,6 +58,22 @@ SETTINGS_DEFAULTS = {
     "rec_domains": [],
     "rec_interest_text": "",
     "rec_persona": None,
+}
+CUSTOM = "Custom"
+# Session keys of the strategy controls, and the Strategy field each one sets.
+STRATEGY_KEYS = {
+    "rec_learns": "learns",
+    "rec_w_content": "content_weight",
+    "rec_w_cf": "cf_weight",
+    "rec_w_popularity": "popularity_weight",
+    "rec_w_hook": "hook_weight",
+    "rec_similarity": "similarity",
+    "rec_cf_method": "cf_method",
+    "rec_diversity": "diversity",
+    "rec_lambda": "diversity_lambda",
+    "rec_exploration": "exploration",
+    "rec_epsilon": "epsilon",
+    "rec_thompson_scale": "thompson_scale",
 }
 
 
@@ -198,11 +223,81 @@ def profile_in_space(catalogue: Catalogue, encoder: TextEncoder) -> str | None:
 
 
 def ensure_session_defaults() -> None:
-    """Create this visitor's profile and the sidebar settings once per session."""
+    """Create this visitor's profile, the sidebar settings and the strategy once per session."""
     if PROFILE_KEY not in st.session_state:
         st.session_state[PROFILE_KEY] = UserProfile()
     for key, value in SETTINGS_DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    if "rec_strategy" not in st.session_state:
+        apply_preset(VISITOR_DEFAULT)
+    # Exploration and the random order draw from this session's own seed.
+    st.session_state.setdefault("rec_seed", secrets.randbits(32))
+
+
+def apply_preset(name: str) -> None:
+    """Set every strategy control to the preset ``name``."""
+    preset = PRESETS[name]
+    st.session_state.rec_strategy = name
+    st.session_state.rec_order = preset.order
+    for key, attribute in STRATEGY_KEYS.items():
+        st.session_state[key] = getattr(preset, attribute)
+
+
+def session_strategy() -> Strategy:
+    """The strategy the visitor's controls describe: a preset, or their own mix."""
+    values = {attribute: st.session_state[key] for key, attribute in STRATEGY_KEYS.items()}
+    name = st.session_state.rec_strategy
+    order = st.session_state.rec_order
+    if (
+        sum(values[w] for w in ("content_weight", "cf_weight", "popularity_weight", "hook_weight"))
+        == 0
+    ):
+        values["content_weight"] = 1.0  # every weight at zero: rank by content, not by nothing
+    return Strategy(name=name, order=order, **values)
+
+
+def matching_preset() -> str:
+    """The preset the controls equal, or ``CUSTOM``."""
+    current = dataclasses.replace(session_strategy(), name="")
+    for name, preset in PRESETS.items():
+        if dataclasses.replace(preset, name="") == current:
+            return name
+    return CUSTOM
+
+
+def session_rng() -> np.random.Generator:
+    """This session's generator for the current list: fixed until the next thumb, so
+    re-running the page does not reshuffle exploration."""
+    return np.random.default_rng([st.session_state.rec_seed, len(profile().feedback_log)])
+
+
+@st.cache_resource(show_spinner=False)
+def interaction_log() -> InteractionLog | None:
+    """The shipped interaction log, or None (and a logged reason) if it cannot be read."""
+    try:
+        return read_log()
+    except (OSError, ValueError, KeyError) as error:
+        _log.warning("interaction log unavailable: %s", error)
+        return None
+
+
+@st.cache_resource(
+    show_spinner="Fitting collaborative filtering to the interaction log…", max_entries=8
+)
+def _ranking_context(
+    fingerprint: str, model: str, _catalogue: Catalogue, _vectors
+) -> RankingContext:
+    log = interaction_log()
+    matches = log is not None and log.catalogue_fingerprint == fingerprint
+    return ranking_context(_catalogue, _vectors, log.events if matches else None)
+
+
+def ranking_context_for(
+    catalogue: Catalogue, encoder: TextEncoder, embeddings: CatalogueEmbeddings
+) -> RankingContext:
+    """The catalogue's shared, read-only ranking context (CF fitted once per catalogue)."""
+    model = f"{encoder.name}:{encoder.model_sha256}"
+    return _ranking_context(catalogue.fingerprint, model, catalogue, embeddings.matrix)
 
 
 def profile() -> UserProfile:

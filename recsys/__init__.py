@@ -12,10 +12,29 @@ from recsys.catalog import (
     make_catalogue,
     validate_catalogue,
 )
+from recsys.collaborative import (
+    CollaborativeModel,
+    fit_collaborative,
+    item_based_scores,
+    user_based_scores,
+)
+from recsys.diversify import dpp_rerank, mmr_rerank
 from recsys.embeddings import CatalogueEmbeddings, build_embeddings, catalogue_embeddings
 from recsys.encoder import EncoderLoad, SentenceEncoder, TextEncoder, TfidfEncoder, load_encoder
 from recsys.explain import explain, split_phrases
-from recsys.metrics import intra_list_similarity
+from recsys.explore import epsilon_greedy, thompson_queries
+from recsys.interactions import InteractionLog, generate_log, read_log
+from recsys.metrics import (
+    catalogue_coverage,
+    domain_spread,
+    evaluate_lists,
+    intra_list_diversity,
+    intra_list_similarity,
+    ndcg_at_k,
+    novelty,
+    precision_at_k,
+    recall_at_k,
+)
 from recsys.profile import (
     FeedbackEvent,
     ProfileSettings,
@@ -27,49 +46,83 @@ from recsys.profile import (
 )
 from recsys.projection import Projection, fit_pca, fit_tsne
 from recsys.ranking import cosine_scores, display_score, top_k
-from recsys.recommend import Recommendation, exclusion_mask, recommend
+from recsys.recommend import (
+    Recommendation,
+    RecommendedList,
+    exclusion_mask,
+    ranking_context,
+    recommend,
+)
 from recsys.satisfaction import like_share_series, satisfaction_series
+from recsys.strategies import PRESETS, Ranker, RankingContext, SlateRequest, Strategy, build_ranker
 from recsys.upload import UploadResult, csv_safe, read_catalogue_csv, template_csv
 
 __all__ = [
     "DOMAINS",
+    "PRESETS",
     "Catalogue",
     "CatalogueEmbeddings",
+    "CollaborativeModel",
     "EncoderLoad",
     "FeedbackEvent",
+    "InteractionLog",
     "Persona",
-    "Projection",
     "ProfileSettings",
+    "Projection",
+    "Ranker",
+    "RankingContext",
     "Recommendation",
-    "UploadResult",
+    "RecommendedList",
     "SentenceEncoder",
+    "SlateRequest",
+    "Strategy",
     "TextEncoder",
     "TfidfEncoder",
+    "UploadResult",
     "UserProfile",
     "build_embeddings",
+    "build_ranker",
+    "catalogue_coverage",
     "catalogue_embeddings",
     "cosine_scores",
     "csv_safe",
     "display_score",
+    "domain_spread",
+    "dpp_rerank",
+    "epsilon_greedy",
+    "evaluate_lists",
     "exclusion_mask",
     "explain",
+    "fit_collaborative",
     "fit_pca",
     "fit_tsne",
+    "generate_log",
     "interest_text_problem",
+    "intra_list_diversity",
     "intra_list_similarity",
+    "item_based_scores",
     "like_share_series",
     "load_catalogue",
     "load_encoder",
     "load_personas",
     "make_catalogue",
+    "mmr_rerank",
+    "ndcg_at_k",
+    "novelty",
+    "precision_at_k",
+    "ranking_context",
     "ranking_query",
     "read_catalogue_csv",
+    "read_log",
+    "recall_at_k",
     "recommend",
     "replay",
     "satisfaction_series",
     "split_phrases",
     "template_csv",
+    "thompson_queries",
     "top_k",
     "update_interest",
+    "user_based_scores",
     "validate_catalogue",
 ]

@@ -53,6 +53,9 @@ class Catalogue:
     def item_ids(self) -> list[str]:
         return self.items["item_id"].tolist()
 
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._positions
+
     def position(self, item_id: str) -> int:
         """Row index of ``item_id``; raises ``KeyError`` for an unknown id."""
         return self._positions[item_id]

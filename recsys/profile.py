@@ -93,21 +93,43 @@ def update_interest(
     negative_weight: float,
 ) -> NDArray[np.float32]:
     """One feedback step (module docstring): (dim,) unit, (dim,) unit -> (dim,) unit."""
-    step = learning_rate if liked else -negative_weight
-    moved = interest + step * (item - interest)
-    if np.linalg.norm(moved) < _EPS:
-        return interest.astype(np.float32, copy=True)
-    return normalise(moved)
+    thumbs = np.array([1 if liked else -1])
+    return update_interests(
+        interest[None, :], item[None, :], thumbs, learning_rate, negative_weight
+    )[0]
+
+
+def update_interests(
+    interests: NDArray[np.float32],
+    items: NDArray[np.float32],
+    thumbs: NDArray[np.integer],
+    learning_rate: float,
+    negative_weight: float,
+) -> NDArray[np.float32]:
+    """The same step for m users at once: (m, dim) unit interests, (m, dim) rated items,
+    (m,) thumbs +1 / -1 / 0 (0 leaves the row as it is) -> (m, dim) unit rows."""
+    interests = np.asarray(interests, dtype=np.float32)
+    step = np.where(thumbs > 0, learning_rate, np.where(thumbs < 0, -negative_weight, 0.0))
+    moved = interests + step[:, None].astype(np.float32) * (items - interests)
+    norms = np.linalg.norm(moved, axis=1, keepdims=True)
+    keep = (norms < _EPS) | (step[:, None] == 0)
+    return np.where(keep, interests, moved / np.maximum(norms, _EPS)).astype(np.float32)
 
 
 def ranking_query(
     interest: NDArray[np.float32], anchor: NDArray[np.float32], anchor_weight: float
 ) -> NDArray[np.float32]:
     """q = normalise((1 - rho) u + rho c); falls back to the anchor if the blend vanishes."""
-    blend = (1.0 - anchor_weight) * interest + anchor_weight * anchor
-    if np.linalg.norm(blend) < _EPS:
-        return anchor.astype(np.float32, copy=True)
-    return normalise(blend)
+    return ranking_queries(interest[None, :], anchor[None, :], anchor_weight)[0]
+
+
+def ranking_queries(
+    interests: NDArray[np.float32], anchors: NDArray[np.float32], anchor_weight: float
+) -> NDArray[np.float32]:
+    """``ranking_query`` for m users: (m, dim), (m, dim) -> (m, dim) unit rows."""
+    blend = (1.0 - anchor_weight) * interests + anchor_weight * anchors
+    norms = np.linalg.norm(blend, axis=1, keepdims=True)
+    return np.where(norms < _EPS, anchors, blend / np.maximum(norms, _EPS)).astype(np.float32)
 
 
 def trajectory(

@@ -1,30 +1,94 @@
-"""From a profile to the list a visitor sees: score, exclude, select, explain."""
+"""From a profile to the list a visitor sees: the strategy's ranker for one user, explained.
+
+``recommend`` builds the one-user request (the profile's query or the interest text alone,
+the thumbs as a feedback row, the items the visitor may see) and calls the same ranker the
+simulation runs (``recsys.strategies.build_ranker``); each card then gets its reason, its
+score split into the strategy's components, and an "exploring" mark where exploration put it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
+from scipy import sparse
 
 from recsys.catalog import Catalogue
+from recsys.collaborative import fit_collaborative
 from recsys.explain import explain
+from recsys.metrics import domain_spread, intra_list_diversity
 from recsys.profile import ProfileSettings, UserProfile
-from recsys.ranking import cosine_scores, display_score, top_k
+from recsys.strategies import (
+    COMPONENTS,
+    PRESETS,
+    THOMPSON_WINDOW,
+    VISITOR_DEFAULT,
+    RankingContext,
+    SlateRequest,
+    Strategy,
+    build_ranker,
+)
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One card: ``position`` is the catalogue row, ``cosine`` the raw similarity to the
-    ranking query, ``score`` the same clipped to [0, 1] for display."""
+    """One card: ``position`` is the catalogue row; ``score`` the strategy's score in [0, 1]
+    and ``contributions`` its parts by component (they sum to ``score``); ``similarity`` the raw
+    content similarity under the strategy's measure; ``exploring`` whether exploration put the
+    item here rather than its score."""
 
     rank: int
     position: int
     item_id: str
-    cosine: float
     score: float
+    contributions: dict[str, float]
+    similarity: float
+    exploring: bool
     reason: str
+
+
+@dataclass(frozen=True)
+class RecommendedList:
+    """The list and what describes it as a whole: ``diversity`` is the intra-list diversity
+    (1 - mean pairwise cosine, None under two items), ``domains`` the number of distinct
+    domains and ``domain_entropy`` their normalised entropy; ``cf_cold_start`` says CF was
+    seeded from the interest text because there are no thumbs yet."""
+
+    items: list[Recommendation]
+    diversity: float | None
+    domains: int
+    domain_entropy: float
+    cf_cold_start: bool
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Recommendation]:
+        return iter(self.items)
+
+    def __getitem__(self, index: int) -> Recommendation:
+        return self.items[index]
+
+
+def ranking_context(
+    catalogue: Catalogue, item_vectors: NDArray[np.float32], log: pd.DataFrame | None = None
+) -> RankingContext:
+    """The ranker's view of a catalogue: its vectors and hooks, and, when ``log`` is an
+    interaction log of this catalogue's items, popularity and the CF models fitted from it."""
+    hook = catalogue.items["hook"].to_numpy(dtype=np.float64, copy=True)
+    if log is None:
+        return RankingContext(item_vectors=item_vectors, hook=hook)
+    cosine = fit_collaborative(log, catalogue, "cosine")
+    pearson = fit_collaborative(log, catalogue, "pearson")
+    return RankingContext(
+        item_vectors=item_vectors,
+        hook=hook,
+        popularity=cosine.popularity,
+        collaborative={"item-cosine": cosine, "item-pearson": pearson, "user": cosine},
+    )
 
 
 def exclusion_mask(
@@ -38,35 +102,94 @@ def exclusion_mask(
     return mask
 
 
+def slate_request(
+    catalogue: Catalogue,
+    profile: UserProfile,
+    settings: ProfileSettings,
+    strategy: Strategy,
+    domains: Collection[str] | None,
+) -> SlateRequest:
+    """The profile as a one-user request (m = 1). Rated items of another catalogue are left
+    out of the feedback row (they have no column here)."""
+    if profile.anchor is None:
+        raise ValueError("the profile has no interests yet")
+    query = profile.query(settings) if strategy.learns else profile.anchor
+    n = len(catalogue)
+    known = [
+        (catalogue.position(event.item_id), 1.0 if event.liked else -1.0)
+        for event in profile.feedback_log
+        if event.item_id in catalogue
+    ]
+    columns = [position for position, _ in known]
+    feedback = sparse.csr_matrix(
+        ([value for _, value in known], ([0] * len(known), columns)),
+        shape=(1, n),
+        dtype=np.float32,
+    )
+    recent = columns[-THOMPSON_WINDOW:]
+    rated = np.full((1, THOMPSON_WINDOW), -1, dtype=np.intp)
+    if recent:
+        rated[0, -len(recent) :] = recent
+    return SlateRequest(
+        queries=query[None, :].astype(np.float32),
+        feedback=feedback,
+        eligible=~exclusion_mask(catalogue, profile.rated, domains)[None, :],
+        rated_positions=rated,
+    )
+
+
 def recommend(
     catalogue: Catalogue,
-    item_vectors: NDArray[np.float32],
+    context: RankingContext,
     profile: UserProfile,
     settings: ProfileSettings,
     k: int,
     domains: Collection[str] | None = None,
-) -> list[Recommendation]:
-    """The top ``k`` unrated items (in ``domains``) by cosine to the profile's query, each with
-    a reason. ``item_vectors`` is (n_items, dim) with unit rows."""
-    scores = cosine_scores(item_vectors, profile.query(settings))
-    chosen = top_k(scores, k, exclusion_mask(catalogue, profile.rated, domains))
+    strategy: Strategy | None = None,
+    rng: np.random.Generator | None = None,
+) -> RecommendedList:
+    """The ``strategy``'s top ``k`` unrated items (in ``domains``) for ``profile``, explained.
+    ``rng`` drives exploration and the random order (a fixed seed when None)."""
+    strategy = strategy or PRESETS[VISITOR_DEFAULT]
+    rng = rng or np.random.default_rng(0)
+    request = slate_request(catalogue, profile, settings, strategy, domains)
+    slates = build_ranker(strategy, context)(request, k, rng)
+    positions = slates.positions[0]
+    filled = positions >= 0
+    positions = positions[filled]
+    vectors = context.item_vectors
     liked = [event for event in profile.feedback_log if event.liked]
-    dim = item_vectors.shape[1]
+    dim = vectors.shape[1]
     reasons = explain(
-        item_vectors[chosen],
+        vectors[positions],
         profile.phrases,
         profile.phrase_vectors if profile.phrase_vectors is not None else np.zeros((0, dim)),
         [event.title for event in liked],
         np.array([event.item_vector for event in liked]).reshape(len(liked), dim),
     )
-    return [
+    contributions = slates.contributions[0][filled]
+    items = [
         Recommendation(
             rank=rank,
             position=int(position),
             item_id=catalogue.items.at[int(position), "item_id"],
-            cosine=float(scores[position]),
-            score=display_score(float(scores[position])),
+            score=float(slates.scores[0][filled][index]),
+            contributions={
+                component: float(contributions[index, c]) for c, component in enumerate(COMPONENTS)
+            },
+            similarity=float(slates.similarity[0][filled][index]),
+            exploring=bool(slates.exploring[0][filled][index]),
             reason=reason,
         )
-        for rank, (position, reason) in enumerate(zip(chosen, reasons, strict=True), start=1)
+        for index, (rank, position, reason) in enumerate(
+            zip(range(1, len(positions) + 1), positions, reasons, strict=True)
+        )
     ]
+    count, entropy = domain_spread(catalogue.items["domain"].to_numpy()[positions].tolist())
+    return RecommendedList(
+        items=items,
+        diversity=intra_list_diversity(vectors[positions]),
+        domains=count,
+        domain_entropy=entropy,
+        cf_cold_start=bool(slates.cf_cold_start[0]),
+    )

@@ -4,7 +4,8 @@ import numpy as np
 
 from recsys.explain import split_phrases
 from recsys.profile import ProfileSettings, UserProfile
-from recsys.recommend import exclusion_mask, recommend
+from recsys.recommend import exclusion_mask, ranking_context, recommend
+from recsys.strategies import PRESETS
 
 
 def _setup(catalogue, encoder, text):
@@ -13,7 +14,7 @@ def _setup(catalogue, encoder, text):
     phrases = split_phrases(text)
     embedded = encoder.encode([text, *phrases])
     profile.set_interests(text, embedded[0], phrases, embedded[1:])
-    return vectors, profile
+    return ranking_context(catalogue, vectors), profile
 
 
 def test_recommendations_are_ranked_scored_and_explained(tiny_catalogue, fake_encoder):
@@ -22,7 +23,9 @@ def test_recommendations_are_ranked_scored_and_explained(tiny_catalogue, fake_en
     assert [r.rank for r in recs] == [1, 2, 3]
     assert {recs[0].item_id, recs[1].item_id} == {"a1", "a2"}
     assert all(0 <= r.score <= 1 for r in recs)
-    assert [r.cosine for r in recs] == sorted((r.cosine for r in recs), reverse=True)
+    assert [r.similarity for r in recs] == sorted((r.similarity for r in recs), reverse=True)
+    assert all(r.contributions["content"] == r.score for r in recs)  # content only
+    assert not any(r.exploring for r in recs)
     assert recs[0].reason.startswith("Close to your interest “jazz piano”")
 
 
@@ -33,7 +36,7 @@ def test_rated_items_leave_the_list_and_likes_pull_similar_items_up(tiny_catalog
     rank_before = {r.item_id: r.rank for r in before}
     position = tiny_catalogue.position("b1")
     profile.record_feedback(
-        "b1", "Mountain Trails", vectors[position], True, settings, datetime.now(UTC)
+        "b1", "Mountain Trails", vectors.item_vectors[position], True, settings, datetime.now(UTC)
     )
     after = recommend(tiny_catalogue, vectors, profile, settings, k=6)
     assert "b1" not in [r.item_id for r in after] and len(after) == 5
@@ -56,7 +59,40 @@ def test_everything_rated_gives_an_empty_list(tiny_catalogue, fake_encoder):
     for item_id in tiny_catalogue.item_ids:
         position = tiny_catalogue.position(item_id)
         profile.record_feedback(
-            item_id, item_id, vectors[position], False, ProfileSettings(), datetime.now(UTC)
+            item_id,
+            item_id,
+            vectors.item_vectors[position],
+            False,
+            ProfileSettings(),
+            datetime.now(UTC),
         )
-    assert recommend(tiny_catalogue, vectors, profile, ProfileSettings(), k=5) == []
+    assert recommend(tiny_catalogue, vectors, profile, ProfileSettings(), k=5).items == []
     assert np.isfinite(profile.interest_vector).all()
+
+
+def test_every_preset_gives_a_full_list_without_a_log(tiny_catalogue, fake_encoder, rng):
+    context, profile = _setup(tiny_catalogue, fake_encoder, "jazz piano")
+    for strategy in PRESETS.values():
+        recs = recommend(
+            tiny_catalogue, context, profile, ProfileSettings(), 4, None, strategy, rng
+        )
+        assert len(recs) == 4 and len({r.item_id for r in recs}) == 4
+        assert recs.domains >= 1 and recs.diversity is not None
+
+
+def test_a_static_strategy_ignores_thumbs_but_drops_the_rated_item(tiny_catalogue, fake_encoder):
+    context, profile = _setup(tiny_catalogue, fake_encoder, "jazz piano")
+    static = PRESETS["Static (interest text only)"]
+    before = [
+        r.item_id
+        for r in recommend(tiny_catalogue, context, profile, ProfileSettings(), 6, strategy=static)
+    ]
+    position = tiny_catalogue.position("b1")
+    profile.record_feedback(
+        "b1", "b1", context.item_vectors[position], True, ProfileSettings(0.9), datetime.now(UTC)
+    )
+    after = [
+        r.item_id
+        for r in recommend(tiny_catalogue, context, profile, ProfileSettings(), 6, strategy=static)
+    ]
+    assert after == [item for item in before if item != "b1"]

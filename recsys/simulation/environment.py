@@ -1,0 +1,164 @@
+"""The simulation loop: a strategy's ranker serves slates to a population, round after round.
+
+Per round t = 1..T, for every active user: the ranker (``recsys.strategies.build_ranker``, the
+same code the Recommend page uses) builds a slate of k items the user has not consumed, from
+the user's ranking query; the user responds (``recsys.simulation.users.respond``); a thumb
+moves the recommender's interest vector exactly as on the page,
+u <- normalise(u + a (x - u)) up, normalise(u - b (x - u)) down, and the query is
+q = normalise((1 - rho) u + rho c) with c the user's stated-interest vector.
+
+Every strategy meets the same users (a copy of one population) and the same random stream
+(common random numbers), so differences between strategies are not differences of luck.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from recsys.profile import ProfileSettings, ranking_queries, update_interests
+from recsys.simulation.users import Population, UserParameters, respond
+from recsys.strategies import (
+    THOMPSON_WINDOW,
+    RankingContext,
+    SlateRequest,
+    Strategy,
+    build_ranker,
+)
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """How a lab run is set up; the user model's parameters live in ``UserParameters``."""
+
+    n_users: int = 200
+    rounds: int = 50
+    slate_size: int = 10
+    seed: int = 7
+    profile: ProfileSettings = field(default_factory=ProfileSettings)
+
+
+@dataclass(frozen=True)
+class StrategyRun:
+    """One strategy's run, arrays (rounds, n_users) unless stated: ``satisfaction`` after the
+    round (frozen once a user has left); ``active`` whether the user was still there at the
+    start of the round; ``chosen`` item position or -1; ``thumbs`` +1/-1/0; ``diversity`` the
+    slate's intra-list diversity 1 - mean pairwise cosine (NaN if the user was gone);
+    ``shown`` (n_items,) how often each item was shown."""
+
+    name: str
+    satisfaction: NDArray[np.float64]
+    active: NDArray[np.bool_]
+    chosen: NDArray[np.intp]
+    thumbs: NDArray[np.int8]
+    diversity: NDArray[np.float64]
+    shown: NDArray[np.int64]
+
+
+Progress = Callable[[float], None]
+
+
+def slate_diversity(slates: NDArray[np.intp], item_similarity: NDArray[np.float32]) -> NDArray:
+    """(m, k) slates -> (m,) 1 - mean pairwise cosine over filled slots (NaN under 2 items)."""
+    filled = slates >= 0
+    safe = np.maximum(slates, 0)
+    pair = item_similarity[safe[:, :, None], safe[:, None, :]]
+    both = filled[:, :, None] & filled[:, None, :]
+    off_diagonal = both & ~np.eye(slates.shape[1], dtype=bool)[None]
+    count = off_diagonal.sum(axis=(1, 2))
+    total = np.where(off_diagonal, pair, 0.0).sum(axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, 1.0 - total / count, np.nan)
+
+
+def simulate(
+    strategy: Strategy,
+    context: RankingContext,
+    population: Population,
+    quality: NDArray[np.float64],
+    settings: LabSettings,
+    params: UserParameters,
+    rng: np.random.Generator,
+    progress: Progress | None = None,
+) -> StrategyRun:
+    """Run ``strategy`` on ``population`` (changed in place: pass a copy) for
+    ``settings.rounds`` rounds. ``quality`` (n,) in [0, 1]; the hook comes from ``context``."""
+    ranker = build_ranker(strategy, context)
+    vectors = context.item_vectors
+    cosines = context.pair_matrix("cosine")
+    m, n = population.size, context.n_items
+    rounds = settings.rounds
+    profile = settings.profile
+    interests = population.stated.copy()
+    feedback = np.zeros((m, n), dtype=np.float32)
+    rated = np.full((m, THOMPSON_WINDOW), -1, dtype=np.intp)
+    record = {
+        "satisfaction": np.zeros((rounds, m)),
+        "active": np.zeros((rounds, m), dtype=bool),
+        "chosen": np.full((rounds, m), -1, dtype=np.intp),
+        "thumbs": np.zeros((rounds, m), dtype=np.int8),
+        "diversity": np.full((rounds, m), np.nan),
+    }
+    shown = np.zeros(n, dtype=np.int64)
+    for t in range(rounds):
+        active = population.active.copy()
+        queries = ranking_queries(interests, population.stated, profile.anchor_weight)
+        request = SlateRequest(
+            queries=queries if strategy.learns else population.stated,
+            feedback=feedback,
+            eligible=~population.consumed & active[:, None],
+            rated_positions=rated,
+        )
+        slates = ranker(request, settings.slate_size, rng, mark_exploring=False).positions
+        slates = np.where(active[:, None], slates, -1)
+        np.add.at(shown, slates[slates >= 0], 1)
+        responses = respond(
+            population, slates, vectors, cosines, quality, context.hook, params, rng
+        )
+        thumbs = responses.thumbs
+        rows = np.flatnonzero(thumbs != 0)
+        chosen_rows = responses.chosen[rows]
+        interests[rows] = update_interests(
+            interests[rows],
+            vectors[chosen_rows],
+            thumbs[rows],
+            profile.learning_rate,
+            profile.negative_weight,
+        )
+        feedback[rows, chosen_rows] = thumbs[rows]
+        rated[rows] = np.concatenate([rated[rows, 1:], chosen_rows[:, None]], axis=1)
+        record["satisfaction"][t] = population.satisfaction
+        record["active"][t] = active
+        record["chosen"][t] = responses.chosen
+        record["thumbs"][t] = thumbs
+        record["diversity"][t] = np.where(active, slate_diversity(slates, cosines), np.nan)
+        if progress is not None:
+            progress((t + 1) / rounds)
+    return StrategyRun(name=strategy.name, shown=shown, **record)
+
+
+def run_lab(
+    strategies: Sequence[Strategy],
+    context: RankingContext,
+    population: Population,
+    quality: NDArray[np.float64],
+    settings: LabSettings,
+    params: UserParameters,
+    progress: Progress | None = None,
+) -> list[StrategyRun]:
+    """Every strategy on a copy of the same population with the same random stream."""
+    runs = []
+    for index, strategy in enumerate(strategies):
+
+        def step(share: float, index: int = index) -> None:
+            if progress is not None:
+                progress((index + share) / len(strategies))
+
+        rng = np.random.default_rng([settings.seed, 1])
+        runs.append(
+            simulate(strategy, context, population.copy(), quality, settings, params, rng, step)
+        )
+    return runs

@@ -1,0 +1,237 @@
+"""Simulated users: hidden taste, stated interests, drift, boredom, choice, thumbs, satisfaction.
+
+After RecSim's interest-evolution model (Ie et al. 2019), written for this catalogue. Item i
+has a unit embedding x_i, a ``quality`` q_i and a ``hook`` h_i in [0, 1]. User u has:
+
+- a hidden taste t_u = normalise(T_p + w2 * T_p2 + sigma_t * g / sqrt(d)) built from their
+  persona p's ``hidden_taste`` embedding T_p, a little of a second persona p2 (w2 uniform in
+  [0, ``second_persona_max``]) and Gaussian noise g; and a stated-interest vector
+  c_u = normalise(C_p + sigma_c * g' / sqrt(d)) from the persona's ``stated_interests``: what the
+  user types, which overlaps their taste but is not it;
+- drift: each round t <- normalise(t + delta * (D_p - t)), D_p the persona's
+  ``drift_towards`` embedding;
+- match: z_i = (t . x_i - mu_u) / s_u, the taste match standardised by the mean and standard
+  deviation of t_u . x over the catalogue at the start (so the scale does not depend on the
+  encoder);
+- boredom: b_i = max(0, max_{j in last W consumed} x_i . x_j - b0) / (1 - b0).
+
+Each round the user sees a slate and chooses by a multinomial logit with a no-click option::
+
+    appeal_i = w_m (z_i - z0) + w_h (h_i - 1/2) - w_b b_i,   appeal_none = a0
+    P(i) = exp(appeal_i) / (exp(a0) + sum_j exp(appeal_j))
+
+The chosen item is consumed, and its realised utility is::
+
+    r = sigmoid(w_m (z_i - z0) + w_q (q_i - 1/2) - w_b b_i + eps),   eps ~ N(0, sigma_e^2)
+
+(no click: r = r_none). The hook raises the chance of a click, the quality the utility: the
+"chocolate versus kale" trade-off. Thumbs: up if r > theta_up, down if r < theta_down, else
+none. Satisfaction S_0 = S_init, S_t = gamma S_(t-1) + (1 - gamma) r_t; a user whose S stays
+below ``leave_below`` for ``patience`` rounds in a row leaves and sees no more slates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from recsys.catalog import Persona
+from recsys.encoder import l2_normalise
+
+
+@dataclass(frozen=True)
+class UserParameters:
+    """The simulated users' parameters (module docstring for the equations)."""
+
+    taste_noise: float = 0.5  # sigma_t
+    stated_noise: float = 0.3  # sigma_c
+    second_persona_max: float = 0.35  # w2 ~ U(0, this)
+    drift_rate: float = 0.01  # delta, per round
+    memory: int = 5  # W, consumed items remembered for boredom
+    boredom_floor: float = 0.3  # b0: similarity below this does not bore
+    match_weight: float = 1.0  # w_m
+    match_reference: float = 2.0  # z0: a match this many standard deviations up is neutral
+    hook_weight: float = 3.0  # w_h
+    quality_weight: float = 3.0  # w_q
+    boredom_weight: float = 2.5  # w_b
+    no_click_appeal: float = 0.0  # a0
+    utility_noise: float = 0.5  # sigma_e
+    no_click_utility: float = 0.35  # r_none
+    like_above: float = 0.6  # theta_up
+    dislike_below: float = 0.4  # theta_down
+    memory_decay: float = 0.8  # gamma
+    initial_satisfaction: float = 0.5  # S_init
+    leave_below: float = 0.4
+    patience: int = 3
+
+
+@dataclass(frozen=True)
+class PersonaVectors:
+    """Each persona's embedded texts, (n_personas, dim) unit rows, in ``ids`` order."""
+
+    ids: list[str]
+    stated: NDArray[np.float32]
+    hidden: NDArray[np.float32]
+    drift: NDArray[np.float32]
+
+
+def embed_personas(personas: list[Persona], encode) -> PersonaVectors:
+    """Embed every persona's stated interests, hidden taste and drift direction."""
+    texts = [p.stated_interests for p in personas]
+    texts += [p.hidden_taste for p in personas]
+    texts += [p.drift_towards for p in personas]
+    vectors = l2_normalise(np.asarray(encode(texts), dtype=np.float32))
+    n = len(personas)
+    return PersonaVectors(
+        [p.persona_id for p in personas], vectors[:n], vectors[n : 2 * n], vectors[2 * n :]
+    )
+
+
+@dataclass
+class Population:
+    """m simulated users (fixed at creation) and their evolving state; arrays are per user.
+
+    ``persona`` (m,) index into the persona vectors; ``stated`` (m, dim) what they type;
+    ``taste`` (m, dim) current hidden taste; ``drift`` (m, dim); ``match_mean``/``match_std``
+    (m,); ``recent`` (m, W) last consumed items, -1 padded; ``consumed`` (m, n) bool;
+    ``satisfaction`` (m,); ``low_rounds`` (m,); ``active`` (m,) bool."""
+
+    persona: NDArray[np.intp]
+    stated: NDArray[np.float32]
+    taste: NDArray[np.float32]
+    drift: NDArray[np.float32]
+    match_mean: NDArray[np.float64]
+    match_std: NDArray[np.float64]
+    recent: NDArray[np.intp]
+    consumed: NDArray[np.bool_]
+    satisfaction: NDArray[np.float64]
+    low_rounds: NDArray[np.intp]
+    active: NDArray[np.bool_]
+
+    @property
+    def size(self) -> int:
+        return len(self.persona)
+
+    def copy(self) -> Population:
+        """An independent copy (every strategy starts from the same users)."""
+        return Population(**{name: value.copy() for name, value in vars(self).items()})
+
+
+def _noisy(base: NDArray[np.float32], scale: float, rng: np.random.Generator) -> NDArray:
+    noise = rng.standard_normal(base.shape) / np.sqrt(base.shape[1])
+    return l2_normalise((base + scale * noise).astype(np.float32))
+
+
+def make_population(
+    personas: PersonaVectors,
+    item_vectors: NDArray[np.float32],
+    n_users: int,
+    params: UserParameters,
+    rng: np.random.Generator,
+) -> Population:
+    """``n_users`` users, personas drawn uniformly; ``item_vectors`` (n, dim) unit rows."""
+    n_personas = len(personas.ids)
+    persona = rng.integers(n_personas, size=n_users)
+    second = (persona + rng.integers(1, max(n_personas, 2), size=n_users)) % n_personas
+    share = rng.uniform(0.0, params.second_persona_max, size=(n_users, 1))
+    taste = _noisy(
+        personas.hidden[persona] + share * personas.hidden[second], params.taste_noise, rng
+    )
+    stated = _noisy(personas.stated[persona], params.stated_noise, rng)
+    matches = taste @ item_vectors.T
+    return Population(
+        persona=persona.astype(np.intp),
+        stated=stated,
+        taste=taste,
+        drift=personas.drift[persona].copy(),
+        match_mean=matches.mean(axis=1).astype(np.float64),
+        match_std=np.maximum(matches.std(axis=1), 1e-6).astype(np.float64),
+        recent=np.full((n_users, params.memory), -1, dtype=np.intp),
+        consumed=np.zeros((n_users, len(item_vectors)), dtype=bool),
+        satisfaction=np.full(n_users, params.initial_satisfaction),
+        low_rounds=np.zeros(n_users, dtype=np.intp),
+        active=np.ones(n_users, dtype=bool),
+    )
+
+
+@dataclass(frozen=True)
+class Responses:
+    """One round's outcome per user: ``chosen`` (m,) item position or -1 (no click, or not
+    active), ``utility`` (m,) realised r (NaN when inactive), ``thumbs`` (m,) +1, -1 or 0."""
+
+    chosen: NDArray[np.intp]
+    utility: NDArray[np.float64]
+    thumbs: NDArray[np.int8]
+
+
+def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def respond(
+    population: Population,
+    slates: NDArray[np.intp],
+    item_vectors: NDArray[np.float32],
+    item_similarity: NDArray[np.float32],
+    quality: NDArray[np.float64],
+    hook: NDArray[np.float64],
+    params: UserParameters,
+    rng: np.random.Generator,
+) -> Responses:
+    """Every active user looks at their slate (m, k) (-1 = empty slot), chooses, consumes,
+    rates; then satisfaction, memory, drift and retention move one round (in place).
+    ``item_similarity`` is the (n, n) cosine matrix of the items (boredom)."""
+    m, k = slates.shape
+    filled = slates >= 0
+    safe = np.maximum(slates, 0)
+    vectors = item_vectors[safe]  # (m, k, dim)
+    match = np.einsum("mkd,md->mk", vectors, population.taste)
+    z = (match - population.match_mean[:, None]) / population.match_std[:, None]
+    recent = population.recent
+    seen = item_similarity[safe[:, :, None], np.maximum(recent, 0)[:, None, :]]
+    seen = np.where(recent[:, None, :] >= 0, seen, -1.0).max(axis=2)
+    boredom = np.maximum(0.0, seen - params.boredom_floor) / (1.0 - params.boredom_floor)
+    base = params.match_weight * (z - params.match_reference) - params.boredom_weight * boredom
+    appeal = base + params.hook_weight * (hook[safe] - 0.5)
+    appeal = np.where(filled, appeal, -np.inf)
+    # Gumbel-max: argmax(appeal + Gumbel noise) is a draw from the logit probabilities.
+    gumbel = -np.log(-np.log(rng.uniform(1e-12, 1.0, size=(m, k + 1))))
+    options = np.concatenate([np.full((m, 1), params.no_click_appeal), appeal], axis=1)
+    pick = np.argmax(options + gumbel, axis=1)  # 0 = no click
+    clicked = population.active & (pick > 0)
+    column = np.maximum(pick - 1, 0)
+    chosen = np.where(clicked, safe[np.arange(m), column], -1)
+    noise = rng.normal(0.0, params.utility_noise, size=m)
+    realised = _sigmoid(
+        base[np.arange(m), column]
+        + params.quality_weight * (quality[np.maximum(chosen, 0)] - 0.5)
+        + noise
+    )
+    utility = np.where(clicked, realised, params.no_click_utility)
+    thumbs = np.zeros(m, dtype=np.int8)
+    thumbs[clicked & (utility > params.like_above)] = 1
+    thumbs[clicked & (utility < params.dislike_below)] = -1
+
+    active = population.active
+    population.satisfaction = np.where(
+        active,
+        params.memory_decay * population.satisfaction + (1 - params.memory_decay) * utility,
+        population.satisfaction,
+    )
+    rows = np.flatnonzero(clicked)
+    population.consumed[rows, chosen[rows]] = True
+    population.recent[rows] = np.concatenate(
+        [population.recent[rows, 1:], chosen[rows, None]], axis=1
+    )
+    population.taste = np.where(
+        active[:, None],
+        l2_normalise(population.taste + params.drift_rate * (population.drift - population.taste)),
+        population.taste,
+    ).astype(np.float32)
+    low = active & (population.satisfaction < params.leave_below)
+    population.low_rounds = np.where(low, population.low_rounds + 1, 0)
+    utility = np.where(active, utility, np.nan)
+    population.active = active & (population.low_rounds < params.patience)
+    return Responses(chosen=chosen.astype(np.intp), utility=utility, thumbs=thumbs)

@@ -1,0 +1,213 @@
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+
+from recsys.catalog import make_catalogue
+from recsys.encoder import l2_normalise
+from recsys.ranking import similarity, top_k
+from recsys.recommend import ranking_context
+from recsys.strategies import (
+    PRESETS,
+    THOMPSON_WINDOW,
+    Ranker,
+    RankingContext,
+    SlateRequest,
+    Strategy,
+    build_ranker,
+    minmax_over,
+    top_candidates,
+    without_log,
+)
+from tests.conftest import tiny_items
+
+
+def _at_cosines(cosines):
+    """Unit vectors in 2-D whose cosine with the query (1, 0) is each of ``cosines``."""
+    c = np.asarray(cosines, dtype=np.float64)
+    return np.stack([c, np.sqrt(1 - c**2)], axis=1).astype(np.float32)
+
+
+def _request(n, query=(1.0, 0.0), feedback=None, eligible=None, rated=None):
+    return SlateRequest(
+        queries=np.asarray([query], dtype=np.float32),
+        feedback=sparse.csr_matrix(np.zeros((1, n)) if feedback is None else [feedback]),
+        eligible=np.ones((1, n), bool) if eligible is None else np.asarray([eligible]),
+        rated_positions=np.full((1, THOMPSON_WINDOW), -1) if rated is None else rated,
+    )
+
+
+def test_hybrid_sum_by_hand(rng):
+    # content cosines 0.9 0.5 0.1 0.3 -> min-max [1, 0.5, 0, 0.25]
+    # popularity     0   1   .5  .25 -> min-max [0, 1, 0.5, 0.25]
+    # final = 0.6 * content + 0.4 * popularity = [0.6, 0.7, 0.2, 0.25] -> order 1, 0, 3, 2
+    context = RankingContext(
+        item_vectors=_at_cosines([0.9, 0.5, 0.1, 0.3]),
+        hook=np.zeros(4),
+        popularity=np.array([0.0, 1.0, 0.5, 0.25]),
+    )
+    strategy = Strategy(content_weight=0.6, popularity_weight=0.4)
+    slates = Ranker(strategy, context)(_request(4), 4, rng)
+    assert slates.positions[0].tolist() == [1, 0, 3, 2]
+    np.testing.assert_allclose(slates.scores[0], [0.7, 0.6, 0.25, 0.2])
+    np.testing.assert_allclose(slates.contributions[0, 0], [0.6 * 0.5, 0, 0.4 * 1.0, 0])
+    np.testing.assert_allclose(slates.contributions[0].sum(axis=1), slates.scores[0])
+    np.testing.assert_allclose(slates.similarity[0], [0.5, 0.9, 0.3, 0.1], rtol=1e-6)
+
+
+def test_weights_are_relative_shares():
+    # 0.3 and 0.2 give the same list and scores as 0.6 and 0.4
+    context = RankingContext(
+        item_vectors=_at_cosines([0.9, 0.5, 0.1, 0.3]),
+        hook=np.zeros(4),
+        popularity=np.array([0.0, 1.0, 0.5, 0.25]),
+    )
+    a = Ranker(Strategy(content_weight=0.3, popularity_weight=0.2), context)
+    b = Ranker(Strategy(content_weight=0.6, popularity_weight=0.4), context)
+    rng = np.random.default_rng(0)
+    np.testing.assert_allclose(a(_request(4), 4, rng).scores, b(_request(4), 4, rng).scores)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(2, 40),
+    k=st.integers(1, 12),
+    measure=st.sampled_from(["cosine", "dot", "euclidean"]),
+)
+def test_hybrid_without_cf_and_popularity_is_the_content_ranking(seed, n, k, measure):
+    generator = np.random.default_rng(seed)
+    vectors = l2_normalise(generator.standard_normal((n, 8)))
+    query = l2_normalise(generator.standard_normal(8))
+    eligible = generator.random(n) > 0.2
+    context = RankingContext(
+        item_vectors=vectors, hook=generator.random(n), popularity=generator.random(n)
+    )
+    strategy = Strategy(
+        content_weight=0.7, cf_weight=0.0, popularity_weight=0.0, similarity=measure
+    )
+    slates = Ranker(strategy, context)(_request(n, query, eligible=eligible), k, generator)
+    expected = top_k(vectors @ query, k, ~eligible)
+    got = slates.positions[0]
+    assert got[got >= 0].tolist() == expected.tolist()
+
+
+def test_the_three_similarities_by_hand():
+    a = np.array([[3.0, 4.0]])
+    b = np.array([[3.0, 0.0]])
+    # dot 9; cosine 9 / (5 * 3) = 0.6; |a - b| = 4 -> 1 / (1 + 4) = 0.2
+    assert similarity(a, b, "dot")[0, 0] == pytest.approx(9.0)
+    assert similarity(a, b, "cosine")[0, 0] == pytest.approx(0.6)
+    assert similarity(a, b, "euclidean")[0, 0] == pytest.approx(0.2)
+    with pytest.raises(ValueError):
+        similarity(a, b, "manhattan")
+
+
+def test_unit_vectors_rank_alike_under_every_measure(rng):
+    vectors = l2_normalise(rng.standard_normal((50, 16)))
+    query = l2_normalise(rng.standard_normal((1, 16)))
+    orders = [
+        np.argsort(-similarity(vectors, query, m)[:, 0]) for m in ("cosine", "dot", "euclidean")
+    ]
+    assert (orders[0] == orders[1]).all() and (orders[0] == orders[2]).all()
+
+
+def test_minmax_over_eligible_items_and_constant_rows():
+    values = np.array([[2.0, 4.0, 100.0], [1.0, 1.0, 1.0]])
+    eligible = np.array([[True, True, False], [True, True, True]])
+    # row 0: low 2, high 4 over the eligible pair -> [0, 1, 49]; row 1 constant -> zeros
+    np.testing.assert_allclose(minmax_over(values, eligible), [[0, 1, 49], [0, 0, 0]])
+
+
+def test_top_candidates_breaks_ties_by_position_and_pads():
+    scores = np.array([[0.5, 0.9, 0.5, 0.1], [0.3, 0.3, 0.3, 0.3]])
+    eligible = np.array([[True, True, True, True], [False, True, False, False]])
+    assert top_candidates(scores, eligible, 3).tolist() == [[1, 0, 2], [1, -1, -1]]
+
+
+def _logged_context():
+    catalogue = make_catalogue(tiny_items())
+    vectors = l2_normalise(np.eye(6, dtype=np.float32) + 0.1)
+    # Users who like a1 also like c1 (and not b1): CF should link a1 -> c1.
+    rows = []
+    for user in range(6):
+        rows += [(f"u{user}", "a1", 1, 1), (f"u{user}", "c1", 1, 2), (f"u{user}", "b1", -1, 3)]
+    log = pd.DataFrame(rows, columns=["user_id", "item_id", "thumbs", "step"])
+    return catalogue, ranking_context(catalogue, vectors, log)
+
+
+def test_cf_scores_from_thumbs_and_a_cold_start_from_words(rng):
+    catalogue, context = _logged_context()
+    strategy = Strategy(content_weight=0.0, cf_weight=1.0)
+    ranker = build_ranker(strategy, context)
+    liked_a1 = np.zeros(6)
+    liked_a1[catalogue.position("a1")] = 1
+    eligible = np.ones(6, bool)
+    eligible[catalogue.position("a1")] = False
+    slates = ranker(_request(6, context.item_vectors[0], liked_a1, eligible), 1, rng)
+    assert catalogue.item_ids[slates.positions[0, 0]] == "c1"
+    assert not slates.cf_cold_start[0]
+    # No thumbs: the items nearest the query stand in, and the list says so.
+    cold = ranker(_request(6, context.item_vectors[0]), 3, rng)
+    assert cold.cf_cold_start[0]
+
+
+def test_without_a_log_cf_and_popularity_drop_out(tiny_catalogue, rng):
+    vectors = l2_normalise(rng.standard_normal((6, 8)))
+    context = ranking_context(tiny_catalogue, vectors)
+    assert not context.has_log
+    popular = without_log(PRESETS["Popular"])
+    assert popular.content_weight == 1.0 and popular.popularity_weight == 0.0
+    hybrid = without_log(PRESETS["Hybrid (CF + content)"])
+    assert (hybrid.content_weight, hybrid.cf_weight, hybrid.popularity_weight) == (0.6, 0, 0)
+    slates = build_ranker("Popular", context)(_request(6, vectors[2]), 3, rng)
+    assert slates.positions[0, 0] == 2
+
+
+def test_thompson_is_reproducible_under_a_seed_and_marks_what_it_changed():
+    generator = np.random.default_rng(5)
+    vectors = l2_normalise(generator.standard_normal((300, 16)))
+    context = RankingContext(item_vectors=vectors, hook=np.zeros(300))
+    wide = Strategy(exploration="thompson", thompson_scale=0.3)
+    ranker = build_ranker(wide, context)
+    request = _request(300, vectors[0])
+    first = ranker(request, 10, np.random.default_rng(11))
+    second = ranker(request, 10, np.random.default_rng(11))
+    assert (first.positions == second.positions).all()
+    assert (first.exploring == second.exploring).all()
+    plain = build_ranker(dataclasses.replace(wide, exploration="off"), context)
+    greedy = set(plain(request, 10, np.random.default_rng(0)).positions[0])
+    changed = [p not in greedy for p in first.positions[0]]
+    assert first.exploring[0].tolist() == changed and any(changed)
+
+
+def test_epsilon_greedy_marks_random_slots(rng):
+    vectors = l2_normalise(rng.standard_normal((100, 8)))
+    context = RankingContext(item_vectors=vectors, hook=np.zeros(100))
+    always = build_ranker(Strategy(exploration="epsilon", epsilon=1.0), context)
+    slates = always(_request(100, vectors[0]), 5, rng)
+    assert slates.exploring.all()
+
+
+def test_random_order_is_a_permutation_of_eligible_items(rng):
+    context = RankingContext(
+        item_vectors=l2_normalise(rng.standard_normal((8, 4))), hook=np.zeros(8)
+    )
+    eligible = np.array([True] * 5 + [False] * 3)
+    slates = build_ranker("Random", context)(_request(8, eligible=eligible), 8, rng)
+    got = slates.positions[0]
+    assert sorted(got[got >= 0].tolist()) == [0, 1, 2, 3, 4] and (got[5:] == -1).all()
+
+
+def test_every_preset_is_valid_and_the_strategy_checks_its_weights():
+    assert len(PRESETS) == 8
+    for strategy in PRESETS.values():
+        assert strategy.describe()
+    with pytest.raises(ValueError):
+        Strategy(content_weight=0.0)
+    with pytest.raises(ValueError):
+        Strategy(cf_weight=-0.1)
