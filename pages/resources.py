@@ -39,6 +39,7 @@ from recsys import (
 from recsys.encoder import MODEL_ENV_VAR, embedding_space
 from recsys.interactions import InteractionLog, read_log
 from recsys.recommend import ranking_context
+from recsys.simulation import PersonaVectors, embed_personas
 from recsys.strategies import PRESETS, VISITOR_DEFAULT, RankingContext, Strategy
 
 _log = logging.getLogger(__name__)
@@ -269,6 +270,17 @@ def session_rng() -> np.random.Generator:
     """This session's generator for the current list: fixed until the next thumb, so
     re-running the page does not reshuffle exploration."""
     return np.random.default_rng([st.session_state.rec_seed, len(profile().feedback_log)])
+
+
+@st.cache_resource(show_spinner=False)
+def _persona_vectors(model: str, _encoder: TextEncoder) -> PersonaVectors:
+    return embed_personas(personas(), _encoder.encode)
+
+
+def persona_vectors(catalogue: Catalogue, encoder: TextEncoder) -> PersonaVectors:
+    """The personas' stated, hidden and drift texts embedded in ``encoder``'s space (TF-IDF
+    has one space per catalogue, hence the fingerprint in the key)."""
+    return _persona_vectors(embedding_space(encoder, catalogue.fingerprint), encoder)
 
 
 @st.cache_resource(show_spinner=False)

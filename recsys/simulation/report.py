@@ -1,0 +1,188 @@
+"""What a lab run shows: per-round curves, a summary with 95% intervals, and a reading.
+
+Every interval is a 95% confidence interval for a mean over the n simulated users,
+mean +- t_(0.975, n - 1) * s / sqrt(n) (Student's t; s the sample standard deviation). For a
+share (retention), the same formula on the 0/1 values is the Wald interval. Differences
+between two strategies are *paired*: both met the same users with the same random stream, so
+the interval is taken over the per-user differences, which is much narrower than comparing
+two separate intervals.
+
+Per user, over the run:
+
+- final satisfaction: S after the last round (frozen at the moment a user left);
+- retention at T: 1 if the user was still there in the last round;
+- clicks: the number of items the user clicked;
+- like rate: thumbs-up per slate the user was served;
+- diversity: the mean intra-list diversity of the slates the user was served.
+
+Catalogue coverage (the share of items shown to anyone) is one number per run, with no
+interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import stats
+
+from recsys.simulation.environment import StrategyRun
+
+MEASURES = {
+    "final_satisfaction": "Final satisfaction",
+    "retention": "Retention at T",
+    "clicks": "Clicks per user",
+    "like_rate": "Likes per slate",
+    "diversity": "Intra-list diversity",
+}
+
+
+@dataclass(frozen=True)
+class Interval:
+    mean: float
+    low: float
+    high: float
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+    def __str__(self) -> str:
+        return f"{self.mean:.3f} [{self.low:.3f}, {self.high:.3f}]"
+
+
+def mean_interval(values: NDArray[np.floating], confidence: float = 0.95) -> Interval:
+    """Mean of the finite ``values`` with its t interval (zero width for n < 2)."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    n = values.size
+    if n == 0:
+        return Interval(np.nan, np.nan, np.nan)
+    mean = float(values.mean())
+    if n < 2:
+        return Interval(mean, mean, mean)
+    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    return Interval(mean, mean - float(half), mean + float(half))
+
+
+def per_user(run: StrategyRun) -> dict[str, NDArray[np.float64]]:
+    """Each measure of the module docstring, one value per user."""
+    served = run.active.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        like_rate = np.where(served > 0, (run.thumbs > 0).sum(axis=0) / served, np.nan)
+        diversity = np.nanmean(np.where(run.active, run.diversity, np.nan), axis=0)
+    return {
+        "final_satisfaction": run.satisfaction[-1],
+        "retention": run.active[-1].astype(np.float64),
+        "clicks": (run.chosen >= 0).sum(axis=0).astype(np.float64),
+        "like_rate": like_rate,
+        "diversity": diversity,
+    }
+
+
+def curves(run: StrategyRun) -> pd.DataFrame:
+    """Per round: mean satisfaction, retention and cumulative clicks, each with its interval."""
+    cumulative = np.cumsum(run.chosen >= 0, axis=0)
+    rows = []
+    for t in range(run.satisfaction.shape[0]):
+        row = {"strategy": run.name, "round": t + 1}
+        for name, values in (
+            ("satisfaction", run.satisfaction[t]),
+            ("retention", run.active[t].astype(float)),
+            ("cumulative_clicks", cumulative[t].astype(float)),
+        ):
+            interval = mean_interval(values)
+            row |= {name: interval.mean, f"{name}_low": interval.low, f"{name}_high": interval.high}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summary(runs: list[StrategyRun]) -> pd.DataFrame:
+    """One row per strategy: each measure's mean and interval, and catalogue coverage."""
+    rows = []
+    for run in runs:
+        row: dict[str, object] = {"strategy": run.name}
+        for key, values in per_user(run).items():
+            interval = mean_interval(values)
+            row |= {key: interval.mean, f"{key}_low": interval.low, f"{key}_high": interval.high}
+        row["coverage"] = float((run.shown > 0).mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def paired_difference(a: StrategyRun, b: StrategyRun, measure: str) -> Interval:
+    """Mean of (a - b) per user for ``measure``, with its paired interval."""
+    return mean_interval(per_user(a)[measure] - per_user(b)[measure])
+
+
+def interval_of(table: pd.DataFrame, strategy: str, measure: str) -> Interval:
+    row = table.set_index("strategy").loc[strategy]
+    return Interval(row[measure], row[f"{measure}_low"], row[f"{measure}_high"])
+
+
+def _lower(label: str) -> str:
+    return label[0].lower() + label[1:]
+
+
+def _compare(name_a: str, name_b: str, difference: Interval, what: str) -> str:
+    if difference.low > 0:
+        verdict = f"{name_a} is ahead of {name_b}"
+    elif difference.high < 0:
+        verdict = f"{name_a} is behind {name_b}"
+    else:
+        verdict = f"{name_a} and {name_b} cannot be told apart"
+    return f"On {what}, {verdict}: the paired difference is {difference} (95% interval)."
+
+
+def reading(runs: list[StrategyRun], early_rounds: int = 5) -> list[str]:
+    """A few plain sentences generated from the numbers: who wins each measure and whether
+    the runner-up's interval overlaps; Adaptive against Static; the click-maximiser's early
+    clicks against its final satisfaction; diversity and exploration against plain Adaptive."""
+    table = summary(runs)
+    by_name = {run.name: run for run in runs}
+    sentences = []
+    for measure, label in MEASURES.items():
+        ordered = table.sort_values(measure, ascending=False)
+        if len(ordered) < 2 or ordered[measure].isna().all():
+            continue
+        best, second = ordered.iloc[0]["strategy"], ordered.iloc[1]["strategy"]
+        a, b = interval_of(table, best, measure), interval_of(table, second, measure)
+        tie = "its interval overlaps" if a.overlaps(b) else "clear of"
+        sentences.append(
+            f"{label}: {best} is highest ({a.mean:.3f}); {tie} the runner-up, {second} "
+            f"({b.mean:.3f})."
+        )
+    adaptive, static = "Adaptive (feedback)", "Static (interest text only)"
+    if adaptive in by_name and static in by_name:
+        for measure in ("final_satisfaction", "retention"):
+            difference = paired_difference(by_name[adaptive], by_name[static], measure)
+            a, b = interval_of(table, adaptive, measure), interval_of(table, static, measure)
+            apart = "overlap" if a.overlaps(b) else "do not overlap"
+            sentences.append(
+                _compare(adaptive, static, difference, _lower(MEASURES[measure]))
+                + f" Their own intervals, {a} and {b}, {apart}."
+            )
+    clicker = "Click-maximiser"
+    if clicker in by_name and adaptive in by_name:
+        early = {
+            name: (by_name[name].chosen[:early_rounds] >= 0).sum(axis=0)
+            for name in (clicker, adaptive)
+        }
+        clicks = mean_interval(early[clicker] - early[adaptive])
+        satisfaction = paired_difference(by_name[clicker], by_name[adaptive], "final_satisfaction")
+        sentences.append(
+            _compare(clicker, adaptive, clicks, f"clicks in the first {early_rounds} rounds")
+        )
+        sentences.append(_compare(clicker, adaptive, satisfaction, "final satisfaction"))
+    for variant in ("Adaptive + diverse", "Adaptive + explore"):
+        if variant in by_name and adaptive in by_name:
+            for measure in ("final_satisfaction", "retention"):
+                difference = paired_difference(by_name[variant], by_name[adaptive], measure)
+                sentences.append(_compare(variant, adaptive, difference, _lower(MEASURES[measure])))
+    return sentences
+
+
+def runs_csv(runs: list[StrategyRun]) -> bytes:
+    """Every strategy's per-round curves and intervals as one CSV."""
+    return pd.concat([curves(run) for run in runs]).to_csv(index=False).encode()

@@ -1,0 +1,173 @@
+import math
+
+import numpy as np
+import pytest
+
+from recsys.catalog import ASSETS_DIR, load_catalogue
+from recsys.encoder import l2_normalise
+from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
+from recsys.simulation.environment import slate_diversity
+from recsys.simulation.report import (
+    curves,
+    mean_interval,
+    paired_difference,
+    reading,
+    runs_csv,
+    summary,
+)
+from recsys.simulation.users import PersonaVectors, Population, respond
+from recsys.strategies import PRESETS, RankingContext
+
+
+def _one_user(taste, drift, memory=2):
+    return Population(
+        persona=np.array([0]),
+        stated=np.array([taste], dtype=np.float32),
+        taste=np.array([taste], dtype=np.float32),
+        drift=np.array([drift], dtype=np.float32),
+        match_mean=np.array([0.0]),
+        match_std=np.array([0.5]),
+        recent=np.full((1, memory), -1),
+        consumed=np.zeros((1, 3), dtype=bool),
+        satisfaction=np.array([0.5]),
+        low_rounds=np.array([0]),
+        active=np.array([True]),
+    )
+
+
+def test_two_steps_by_hand():
+    items = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    cosines = items @ items.T
+    quality = np.array([0.8, 0.2, 0.5])
+    hook = np.array([0.5, 0.5, 0.5])
+    # One-item slates and a no-click option that never wins, no utility noise: no luck left.
+    params = UserParameters(no_click_appeal=-1e9, utility_noise=0.0, drift_rate=0.1)
+    user = _one_user([1.0, 0.0], [0.0, 1.0])
+    rng = np.random.default_rng(0)
+
+    first = respond(user, np.array([[0]]), items, cosines, quality, hook, params, rng)
+    # z = (t . x0 - 0) / 0.5 = 2; no boredom yet; base = 1 * (2 - 2) = 0
+    # r = sigmoid(0 + 3 * (0.8 - 0.5)) = sigmoid(0.9) = 0.71095 > 0.6: thumbs up
+    # S1 = 0.8 * 0.5 + 0.2 * 0.71095 = 0.54219
+    r1 = 1 / (1 + math.exp(-0.9))
+    assert first.chosen[0] == 0 and first.thumbs[0] == 1
+    assert first.utility[0] == pytest.approx(r1)
+    assert user.satisfaction[0] == pytest.approx(0.8 * 0.5 + 0.2 * r1)
+    # drift: t = normalise((1, 0) + 0.1 * ((0, 1) - (1, 0))) = normalise(0.9, 0.1)
+    taste = np.array([0.9, 0.1]) / math.hypot(0.9, 0.1)
+    np.testing.assert_allclose(user.taste[0], taste, rtol=1e-6)
+
+    second = respond(user, np.array([[1]]), items, cosines, quality, hook, params, rng)
+    # z = t . x1 / 0.5 = (0.99388 * 0.6 + 0.11043 * 0.8) / 0.5 = 1.36935
+    # boredom: cos(x1, x0) = 0.6 -> (0.6 - 0.3) / 0.7 = 0.42857, weighed 2.5
+    # r = sigmoid((1.36935 - 2) - 2.5 * 0.42857 + 3 * (0.2 - 0.5)) = sigmoid(-2.60208) = 0.0690
+    z = float(taste @ items[1]) / 0.5
+    r2 = 1 / (1 + math.exp(-((z - 2) - 2.5 * 0.3 / 0.7 - 0.9)))
+    assert r2 == pytest.approx(0.0690, abs=1e-4)
+    assert second.utility[0] == pytest.approx(r2) and second.thumbs[0] == -1
+    s2 = 0.8 * (0.8 * 0.5 + 0.2 * r1) + 0.2 * r2  # 0.44755: above 0.4, the user stays
+    assert user.satisfaction[0] == pytest.approx(s2) and user.active[0]
+    assert user.recent[0].tolist() == [0, 1] and user.consumed[0].tolist() == [True, True, False]
+
+
+def test_a_user_below_the_threshold_for_patience_rounds_leaves():
+    items = np.eye(3, dtype=np.float32)
+    params = UserParameters(no_click_appeal=1e9, no_click_utility=0.0, patience=2)
+    user = _one_user([1.0, 0.0, 0.0], [1.0, 0.0, 0.0])
+    rng = np.random.default_rng(0)
+    # Never clicks, utility 0: S = 0.4, 0.32, ... below 0.4 from round 2.
+    for expected_active in (True, True, False):
+        respond(user, np.array([[0]]), items, items @ items.T, np.ones(3), np.ones(3), params, rng)
+        assert user.active[0] == expected_active
+    frozen = user.satisfaction[0]
+    response = respond(
+        user, np.array([[0]]), items, items @ items.T, np.ones(3), np.ones(3), params, rng
+    )
+    assert response.chosen[0] == -1 and math.isnan(response.utility[0])
+    assert user.satisfaction[0] == frozen  # a user who left keeps the satisfaction they left with
+
+
+@pytest.fixture(scope="module")
+def lab_inputs():
+    catalogue = load_catalogue()
+    vectors = np.load(ASSETS_DIR / "embeddings.npy")
+    rng = np.random.default_rng(3)
+    parts = [
+        l2_normalise(vectors[rng.integers(len(vectors), size=(4, 5))].mean(1)) for _ in range(3)
+    ]
+    personas = PersonaVectors(["p1", "p2", "p3", "p4"], *parts)
+    context = RankingContext(item_vectors=vectors, hook=catalogue.items["hook"].to_numpy(float))
+    return catalogue, vectors, personas, context
+
+
+def _lab(lab_inputs, seed):
+    catalogue, vectors, personas, context = lab_inputs
+    settings = LabSettings(n_users=30, rounds=6, slate_size=5, seed=seed)
+    params = UserParameters()
+    population = make_population(personas, vectors, 30, params, np.random.default_rng([seed, 0]))
+    strategies = [
+        PRESETS[name]
+        for name in (
+            "Static (interest text only)",
+            "Adaptive (feedback)",
+            "Adaptive + explore",
+            "Random",
+        )
+    ]
+    quality = catalogue.items["quality"].to_numpy(float)
+    return run_lab(strategies, context, population, quality, settings, params)
+
+
+def test_same_seed_gives_identical_numbers(lab_inputs):
+    first, again, other = _lab(lab_inputs, 1), _lab(lab_inputs, 1), _lab(lab_inputs, 2)
+    assert runs_csv(first) == runs_csv(again)
+    assert summary(first).equals(summary(again))
+    assert runs_csv(first) != runs_csv(other)
+
+
+def test_runs_are_well_formed(lab_inputs):
+    for run in _lab(lab_inputs, 1):
+        assert run.satisfaction.shape == (6, 30)
+        assert ((run.satisfaction >= 0) & (run.satisfaction <= 1)).all()
+        # A slate never repeats a consumed item: nobody clicks the same item twice.
+        for user in range(30):
+            chosen = run.chosen[:, user]
+            chosen = chosen[chosen >= 0]
+            assert len(set(chosen.tolist())) == len(chosen)
+        # Once gone, gone.
+        assert not (np.diff(run.active.astype(int), axis=0) > 0).any()
+        assert run.shown.sum() <= 6 * 30 * 5
+        table = curves(run)
+        assert (table["satisfaction_low"] <= table["satisfaction"]).all()
+        assert (table["satisfaction"] <= table["satisfaction_high"]).all()
+
+
+def test_every_strategy_starts_from_the_same_users(lab_inputs):
+    runs = _lab(lab_inputs, 1)
+    assert all(run.active[0].all() for run in runs)
+
+
+def test_mean_interval_by_hand():
+    # mean 2, s = 1, n = 3, t(0.975, 2) = 4.3027: half-width 4.3027 / sqrt(3) = 2.4841
+    interval = mean_interval(np.array([1.0, 2.0, 3.0]))
+    assert interval.mean == 2.0
+    assert interval.high - 2.0 == pytest.approx(4.302653 / math.sqrt(3), rel=1e-5)
+    assert mean_interval(np.array([np.nan, 5.0])).low == 5.0  # NaN skipped, n = 1: no width
+
+
+def test_paired_difference_and_reading(lab_inputs):
+    runs = _lab(lab_inputs, 1)
+    static, adaptive = runs[0], runs[1]
+    difference = paired_difference(adaptive, static, "final_satisfaction")
+    by_hand = adaptive.satisfaction[-1] - static.satisfaction[-1]
+    assert difference.mean == pytest.approx(by_hand.mean())
+    sentences = reading(runs)
+    assert any(s.startswith("On final satisfaction, Adaptive (feedback)") for s in sentences)
+    assert any("Random" in s for s in sentences)
+
+
+def test_slate_diversity_by_hand():
+    cosines = np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.2], [0.0, 0.2, 1.0]], dtype=np.float32)
+    # pairs 0.5, 0.0, 0.2 -> mean 0.2333 -> diversity 0.7667; one item -> NaN
+    got = slate_diversity(np.array([[0, 1, 2], [1, -1, -1]]), cosines)
+    assert got[0] == pytest.approx(1 - 0.7 / 3) and math.isnan(got[1])
