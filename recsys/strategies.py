@@ -361,6 +361,7 @@ class Ranker:
                 exploring = (positions >= 0) & ~(positions[:, :, None] == greedy[:, None, :]).any(2)
             else:  # scores under the drawn query: nothing is shown, only the list matters
                 contributions, content = explored, drawn_content
+                exploring = np.zeros(positions.shape, dtype=bool)
         safe = np.maximum(positions, 0)
         filled = positions >= 0
         picked = np.zeros((*positions.shape, len(COMPONENTS)))
