@@ -18,6 +18,8 @@ ensure_session_defaults()
 pages = [
     st.Page("pages/recommend.py", title="Recommend", icon=":material/thumb_up:", default=True),
     st.Page("pages/map.py", title="Embedding map", icon=":material/scatter_plot:"),
+    st.Page("pages/simulation.py", title="Simulation lab", icon=":material/science:"),
+    st.Page("pages/evaluation.py", title="Evaluation", icon=":material/table_chart:"),
     st.Page("pages/catalogue.py", title="Catalogue", icon=":material/inventory_2:"),
     st.Page("pages/about.py", title="About the method", icon=":material/menu_book:"),
 ]
