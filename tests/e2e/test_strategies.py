@@ -1,0 +1,60 @@
+"""The strategy controls in a real browser: presets, score parts, and the diversity slider."""
+
+from tests.e2e.streamlit_page import card_ids, type_interests, wait_idle
+
+
+def metric_value(page, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=label)
+    return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def open_strategy_controls(page) -> None:
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Strategy controls").click()
+    sidebar.get_by_text("Diversity re-ranking").wait_for()
+
+
+def choose_preset(page, name: str) -> None:
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_role("combobox", name="Strategy").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def test_moving_the_diversity_slider_changes_the_lists_diversity(page, artifacts):
+    type_interests(page, "jazz records and vinyl, blues guitar, soul music")
+    plain = float(metric_value(page, "Intra-list diversity"))
+    open_strategy_controls(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("MMR", exact=True).click()
+    wait_idle(page)
+    slider = sidebar.locator(".st-key-rec_lambda input[type='range']")
+    slider.focus()
+    slider.press("Home")  # lambda 0: as varied as MMR can make it
+    sidebar.locator(".st-key-rec_lambda [data-testid='stSliderThumbValue']").get_by_text(
+        "0.00"
+    ).wait_for()
+    wait_idle(page)
+    page.wait_for_function(
+        "plain => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".find(e => e.innerText.includes('Intra-list diversity'));"
+        " return m && parseFloat(m.querySelector('[data-testid=stMetricValue]').innerText)"
+        " > plain; }",
+        arg=plain,
+    )
+    varied = float(metric_value(page, "Intra-list diversity"))
+    assert varied > plain
+    assert sidebar.get_by_role("combobox", name="Strategy").input_value() == "Custom"
+    assert sidebar.get_by_text("MMR λ = 0", exact=False).is_visible()  # the strategy's caption
+    assert len(card_ids(page)) == 10
+    page.screenshot(path=str(artifacts / "strategies.png"))
+
+
+def test_the_hybrid_preset_shows_each_cards_score_parts(page):
+    type_interests(page, "machine learning, statistics, Python programming")
+    choose_preset(page, "Hybrid (CF + content)")
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_text("cold start", exact=False).wait_for()
+    text = main.inner_text()
+    assert text.count("Collaborative") >= 10 and text.count("Popularity") >= 10
+    assert len(card_ids(page)) == 10
