@@ -4,7 +4,9 @@ Prints, warm and as medians (with p95) over repeated runs:
 
 - encoding one query with the sentence model;
 - re-ranking (score + top-k) at the shipped catalogue size and at 10,000 and 100,000 synthetic
-  items;
+  items; the visitor's whole list under three presets; CF scores for one session; hybrid + MMR
+  (top 30 of 200 candidates);
+- the simulation lab: every preset, 200 users x 50 rounds and 1,000 users x 100 rounds;
 - with ``--upload``: reading, checking and embedding a 5,000-row uploaded CSV, its PCA, and a
   t-SNE map of the shipped catalogue's size;
 - with ``--browser`` (needs Debian's chromium and the ``playwright`` package): cold start of
@@ -184,17 +186,21 @@ def bench_ranking(repeat: int, rng: np.random.Generator) -> None:
         print(f"re-rank {n_items:>7,} items (top 10)   {summary(samples)}")
 
 
-def bench_recommend(repeat: int) -> None:
-    """The whole list a visitor sees: score, exclude rated, top 10, and the reasons."""
+def _shipped_profile():
+    """The shipped catalogue, its vectors and log context, and a profile with 20 ratings."""
     from datetime import UTC, datetime
 
     from recsys.catalog import load_catalogue
     from recsys.embeddings import EMBEDDINGS_PATH
+    from recsys.interactions import read_log
     from recsys.profile import ProfileSettings, UserProfile
-    from recsys.recommend import recommend
+    from recsys.recommend import ranking_context
 
     catalogue = load_catalogue()
     vectors = np.load(EMBEDDINGS_PATH)
+    started = time.perf_counter()
+    context = ranking_context(catalogue, vectors, read_log().events)
+    print(f"fit CF (cosine + Pearson) to the log  {(time.perf_counter() - started) * 1000:7.0f} ms")
     profile = UserProfile()
     profile.set_interests("jazz", vectors[0], ["jazz", "hiking"], vectors[1:3])
     settings = ProfileSettings()
@@ -207,8 +213,83 @@ def bench_recommend(repeat: int) -> None:
             settings,
             datetime.now(UTC),
         )
-    samples = timings_ms(lambda: recommend(catalogue, vectors, profile, settings, 10), repeat)
-    print(f"recommend() {len(catalogue)} items + reasons  {summary(samples)}")
+    return catalogue, context, profile, settings
+
+
+def bench_recommend(repeat: int) -> None:
+    """The whole list a visitor sees under several presets, and the strategy parts alone:
+    CF scores for one session, and hybrid + MMR (top 30 from 200 candidates)."""
+    from recsys.collaborative import item_based_scores
+    from recsys.recommend import recommend, slate_request
+    from recsys.strategies import PRESETS, Strategy, build_ranker
+
+    catalogue, context, profile, settings = _shipped_profile()
+    for name in ("Adaptive (feedback)", "Hybrid (CF + content)", "Adaptive + explore"):
+        rng = np.random.default_rng(0)
+        samples = timings_ms(
+            lambda name=name, rng=rng: recommend(
+                catalogue, context, profile, settings, 10, None, PRESETS[name], rng
+            ),
+            repeat,
+        )
+        print(f"recommend() {name:<26} {summary(samples)}")
+    strategy = Strategy(
+        content_weight=0.6,
+        cf_weight=0.3,
+        popularity_weight=0.1,
+        diversity="mmr",
+        diversity_lambda=0.7,
+        candidates=200,
+    )
+    request = slate_request(catalogue, profile, settings, strategy, None)
+    model = context.collaborative["item-cosine"]
+    samples = timings_ms(lambda: item_based_scores(model, request.feedback), repeat)
+    print(f"CF scores, one session (20 thumbs)  {summary(samples)}")
+    ranker = build_ranker(strategy, context)
+    rng = np.random.default_rng(0)
+    samples = timings_ms(lambda: ranker(request, 30, rng), repeat)
+    print(f"hybrid + MMR, top 30 of 200        {summary(samples)}")
+
+
+def bench_simulation() -> None:
+    """The simulation lab's runs: every preset, 200 users x 50 rounds and 1,000 x 100."""
+    from recsys.catalog import load_catalogue, load_personas
+    from recsys.embeddings import EMBEDDINGS_PATH
+    from recsys.encoder import load_encoder
+    from recsys.interactions import read_log
+    from recsys.recommend import ranking_context
+    from recsys.simulation import (
+        LabSettings,
+        UserParameters,
+        embed_personas,
+        make_population,
+        run_lab,
+    )
+    from recsys.strategies import PRESETS
+
+    loaded = load_encoder()
+    if loaded.encoder is None:
+        print(f"simulation: skipped ({loaded.message})")
+        return
+    catalogue = load_catalogue()
+    vectors = np.load(EMBEDDINGS_PATH)
+    context = ranking_context(catalogue, vectors, read_log().events)
+    personas = embed_personas(load_personas(), loaded.encoder.encode)
+    quality = catalogue.items["quality"].to_numpy(dtype=float)
+    params = UserParameters()
+    for users, rounds in ((200, 50), (1000, 100)):
+        settings = LabSettings(n_users=users, rounds=rounds)
+        started = time.perf_counter()
+        population = make_population(
+            personas, vectors, users, params, np.random.default_rng([settings.seed, 0])
+        )
+        run_lab(list(PRESETS.values()), context, population, quality, settings, params)
+        seconds = time.perf_counter() - started
+        user_rounds = users * rounds * len(PRESETS)
+        print(
+            f"simulate {len(PRESETS)} strategies x {users:,} users x {rounds} rounds "
+            f"{seconds:6.1f} s ({user_rounds / seconds:,.0f} user-rounds/s)"
+        )
 
 
 def bench_upload(rng: np.random.Generator, rows: int = 5000) -> None:
@@ -319,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_model(args.repeat)
     bench_ranking(args.repeat, np.random.default_rng(0))
     bench_recommend(args.repeat)
+    bench_simulation()
     if args.upload:
         bench_upload(np.random.default_rng(1))
     if args.browser:
