@@ -21,7 +21,7 @@ from recsys.strategies import PRESETS
 
 RESULT_KEY = "sim_result"
 DEFAULTS = UserParameters()
-COLOURS = ["#3b5bdb", "#2f9e44", "#e8590c", "#9c36b5", "#0c8599", "#868e96", "#c92a2a", "#f08c00"]
+COLOURS = ["#3b5bdb", "#2f9e44", "#e8590c", "#9c36b5", "#0c8599", "#868e96", "#c92a2a", "#d6336c"]
 USER_CONTROLS = {  # parameter: (label, low, high, step, help)
     "drift_rate": ("Taste drift per round δ", 0.0, 0.1, 0.005, "How fast taste moves."),
     "boredom_weight": ("Boredom weight w_b", 0.0, 6.0, 0.25, "Penalty for repeats."),

@@ -6,7 +6,14 @@ from recsys import load_personas
 
 pytestmark = pytest.mark.slow
 
-PAGES = ["pages/recommend.py", "pages/map.py", "pages/catalogue.py", "pages/about.py"]
+PAGES = [
+    "pages/recommend.py",
+    "pages/map.py",
+    "pages/simulation.py",
+    "pages/evaluation.py",
+    "pages/catalogue.py",
+    "pages/about.py",
+]
 
 
 def card_keys(at):
