@@ -222,28 +222,26 @@ def _strategy_controls() -> None:
 
 def _list_summary(recommendations: RecommendedList) -> None:
     """What the list is like as a whole, and what the score means under this strategy."""
-    with st.container(horizontal=True, key="rec_list_summary"):
-        diversity = recommendations.diversity
-        st.metric(
-            "Intra-list diversity",
-            "–" if diversity is None else f"{diversity:.2f}",
-            help="1 − the mean cosine similarity between the listed items: 0 means all alike. "
-            "Lower the diversity λ to raise it.",
-            border=True,
-        )
-        st.metric(
-            "Domains in the list",
-            f"{recommendations.domains}",
-            help="How many domains the list spans; spread is the normalised entropy of their "
-            "shares (1 = evenly spread).",
-            border=True,
-        )
-        st.metric("Domain spread", f"{recommendations.domain_entropy:.2f}", border=True)
-        st.metric(
-            "Exploring items",
-            f"{sum(rec.exploring for rec in recommendations)}",
-            border=True,
-        )
+    diversity = recommendations.diversity
+    columns = st.columns(4)
+    columns[0].metric(
+        "Diversity",
+        "–" if diversity is None else f"{diversity:.2f}",
+        help="Intra-list diversity: 1 − the mean cosine similarity between the listed items; 0 "
+        "means all alike. "
+        "Lower the diversity λ to raise it.",
+    )
+    columns[1].metric("Domains", f"{recommendations.domains}", help="Domains the list spans.")
+    columns[2].metric(
+        "Domain spread",
+        f"{recommendations.domain_entropy:.2f}",
+        help="Normalised entropy of the domains' shares in the list: 1 = evenly spread.",
+    )
+    columns[3].metric(
+        "Exploring",
+        f"{sum(rec.exploring for rec in recommendations)}",
+        help="Items in the list because exploration put them there, not for their score.",
+    )
     if strategy.order == "random":
         st.caption("Random order: a baseline. Rate items with the thumbs all the same.")
     else:

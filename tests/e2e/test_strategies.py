@@ -23,7 +23,7 @@ def choose_preset(page, name: str) -> None:
 
 def test_moving_the_diversity_slider_changes_the_lists_diversity(page, artifacts):
     type_interests(page, "jazz records and vinyl, blues guitar, soul music")
-    plain = float(metric_value(page, "Intra-list diversity"))
+    plain = float(metric_value(page, "Diversity"))
     open_strategy_controls(page)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("MMR", exact=True).click()
@@ -37,12 +37,12 @@ def test_moving_the_diversity_slider_changes_the_lists_diversity(page, artifacts
     wait_idle(page)
     page.wait_for_function(
         "plain => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-        ".find(e => e.innerText.includes('Intra-list diversity'));"
+        ".find(e => e.innerText.includes('Diversity'));"
         " return m && parseFloat(m.querySelector('[data-testid=stMetricValue]').innerText)"
         " > plain; }",
         arg=plain,
     )
-    varied = float(metric_value(page, "Intra-list diversity"))
+    varied = float(metric_value(page, "Diversity"))
     assert varied > plain
     assert sidebar.get_by_role("combobox", name="Strategy").input_value() == "Custom"
     assert sidebar.get_by_text("MMR λ = 0", exact=False).is_visible()  # the strategy's caption
