@@ -1,5 +1,6 @@
 """Recommend: interests or a persona in, a ranked list out, thumbs that re-rank at once."""
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 
@@ -402,7 +403,10 @@ with left:
 
 download_slot.download_button(
     "Download this session (JSON)",
-    data=json.dumps(profile().as_record(profile_settings()), indent=2),
+    data=json.dumps(
+        {**profile().as_record(profile_settings()), "strategy": dataclasses.asdict(strategy)},
+        indent=2,
+    ),
     file_name="recommender-session.json",
     mime="application/json",
     on_click="ignore",

@@ -175,7 +175,8 @@ for key, label in MEASURES.items():
 shown["Catalogue coverage"] = table["coverage"].map("{:.3f}".format)
 st.dataframe(shown, hide_index=True, key="sim_summary")
 st.caption(
-    "Intervals: mean ± t × standard error over users. Final satisfaction counts users who left "
+    "Intervals: mean ± t × standard error over users (retention: Wilson score interval). "
+    "Final satisfaction counts users who left "
     "at the satisfaction they left with. Coverage is the share of items shown to anyone."
 )
 

@@ -2,7 +2,12 @@
 
 Every interval is a 95% confidence interval for a mean over the n simulated users,
 mean +- t_(0.975, n - 1) * s / sqrt(n) (Student's t; s the sample standard deviation). For a
-share (retention), the same formula on the 0/1 values is the Wald interval. Differences
+share p of n users (retention), it is the Wilson score interval, which stays inside [0, 1]
+and does not collapse to a point at p = 0 or 1::
+
+    (p + z^2 / 2n +- z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n),   z = 1.96
+
+Differences
 between two strategies are *paired*: both met the same users with the same random stream, so
 the interval is taken over the per-user differences, which is much narrower than comparing
 two separate intervals.
@@ -66,6 +71,23 @@ def mean_interval(values: NDArray[np.floating], confidence: float = 0.95) -> Int
     return Interval(mean, mean - float(half), mean + float(half))
 
 
+def share_interval(values: NDArray[np.floating], confidence: float = 0.95) -> Interval:
+    """Share of ones among the finite 0/1 ``values`` with its Wilson score interval."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    n = values.size
+    if n == 0:
+        return Interval(np.nan, np.nan, np.nan)
+    p = float(values.mean())
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
+
+
+SHARES = {"retention"}  # per-user 0/1 measures: Wilson intervals
+
+
 def per_user(run: StrategyRun) -> dict[str, NDArray[np.float64]]:
     """Each measure of the module docstring, one value per user."""
     served = run.active.sum(axis=0)
@@ -92,7 +114,7 @@ def curves(run: StrategyRun) -> pd.DataFrame:
             ("retention", run.active[t].astype(float)),
             ("cumulative_clicks", cumulative[t].astype(float)),
         ):
-            interval = mean_interval(values)
+            interval = (share_interval if name in SHARES else mean_interval)(values)
             row |= {name: interval.mean, f"{name}_low": interval.low, f"{name}_high": interval.high}
         rows.append(row)
     return pd.DataFrame(rows)
@@ -104,7 +126,7 @@ def summary(runs: list[StrategyRun]) -> pd.DataFrame:
     for run in runs:
         row: dict[str, object] = {"strategy": run.name}
         for key, values in per_user(run).items():
-            interval = mean_interval(values)
+            interval = (share_interval if key in SHARES else mean_interval)(values)
             row |= {key: interval.mean, f"{key}_low": interval.low, f"{key}_high": interval.high}
         row["coverage"] = float((run.shown > 0).mean())
         rows.append(row)

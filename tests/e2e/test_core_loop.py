@@ -46,6 +46,7 @@ def test_type_rate_and_watch_the_list_learn(page, artifacts):
     assert [e["thumbs"] for e in record["feedback_log"]] == ["up", "down"]
     assert record["satisfaction_history"] == pytest.approx([0.65, 0.455])
     assert all(e["timestamp"] for e in record["feedback_log"])
+    assert record["strategy"]["name"] == "Adaptive (feedback)"
 
     page.locator(f".st-key-rated_undo_{disliked} button").click()
     page.locator(f".st-key-rated_{disliked}").wait_for(state="detached")

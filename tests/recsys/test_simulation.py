@@ -13,6 +13,7 @@ from recsys.simulation.report import (
     paired_difference,
     reading,
     runs_csv,
+    share_interval,
     summary,
 )
 from recsys.simulation.users import PersonaVectors, Population, respond
@@ -171,3 +172,13 @@ def test_slate_diversity_by_hand():
     # pairs 0.5, 0.0, 0.2 -> mean 0.2333 -> diversity 0.7667; one item -> NaN
     got = slate_diversity(np.array([[0, 1, 2], [1, -1, -1]]), cosines)
     assert got[0] == pytest.approx(1 - 0.7 / 3) and math.isnan(got[1])
+
+
+def test_share_interval_by_hand_stays_in_zero_one():
+    # p = 0 of n = 10, z = 1.96: upper = (0 + 1.9208 / 10 + 1.96 * sqrt(3.8416 / 400)) / 1.38416
+    #                                 = (0.19208 + 0.19208) / 1.38416 = 0.27754
+    interval = share_interval(np.zeros(10))
+    assert interval.mean == 0.0 and interval.low == pytest.approx(0.0, abs=1e-12)
+    assert interval.high == pytest.approx(0.27754, abs=1e-4)
+    full = share_interval(np.ones(10))
+    assert full.high == pytest.approx(1.0) and full.low == pytest.approx(1 - 0.27754, abs=1e-4)
