@@ -54,14 +54,12 @@ from numpy.typing import NDArray
 from recsys.catalog import Catalogue
 from recsys.interactions import LOGGING_POLICY
 from recsys.metrics import evaluate_lists
-from recsys.profile import ProfileSettings, ranking_queries, update_interests
-from recsys.simulation.environment import LabSettings, simulate
+from recsys.profile import ProfileSettings
+from recsys.simulation.environment import LabSettings, RecommenderState, simulate
 from recsys.simulation.users import PersonaVectors, UserParameters, make_population
 from recsys.strategies import (
     PRESETS,
-    THOMPSON_WINDOW,
     RankingContext,
-    SlateRequest,
     Strategy,
     build_ranker,
 )
@@ -124,15 +122,13 @@ class EvaluationLog:
 @dataclass(frozen=True)
 class StatesAtCut:
     """Every log user's state after the first ``train_rounds`` rounds (module docstring, 3):
-    ``interests`` (m, dim), ``feedback`` (m, n) +1/-1/0, ``eligible`` (m, n) not consumed,
-    ``rated_positions`` (m, THOMPSON_WINDOW) -1 padded, most recent last; ``held_out``
-    (m, n) True for an item liked after the cut (the relevant set R_u)."""
+    ``recommender`` what the recommender knows (interest vectors, thumbs, recent window),
+    ``eligible`` (m, n) items not consumed; ``held_out`` (m, n) True for an item liked after
+    the cut (the relevant set R_u)."""
 
     train_rounds: int
-    interests: NDArray[np.float32]
-    feedback: NDArray[np.float32]
+    recommender: RecommenderState
     eligible: NDArray[np.bool_]
-    rated_positions: NDArray[np.intp]
     held_out: NDArray[np.bool_]
 
     @property
@@ -193,36 +189,23 @@ def states_at_cut(
     if not 1 <= train_rounds < rounds:
         raise ValueError(f"the cut must leave history and held-out rounds, got {train_rounds}")
     n = len(item_vectors)
-    interests = log.stated.astype(np.float32, copy=True)
-    feedback = np.zeros((m, n), dtype=np.float32)
+    state = RecommenderState.start(log.stated, n)
     consumed = np.zeros((m, n), dtype=bool)
-    rated = np.full((m, THOMPSON_WINDOW), -1, dtype=np.intp)
     for t in range(train_rounds):
         chosen, thumbs = log.chosen[t], log.thumbs[t]
         clicked = np.flatnonzero(chosen >= 0)
         consumed[clicked, chosen[clicked]] = True
-        rows = np.flatnonzero(thumbs != 0)
-        items = chosen[rows]
-        interests[rows] = update_interests(
-            interests[rows],
-            item_vectors[items],
-            thumbs[rows],
-            profile.learning_rate,
-            profile.negative_weight,
-        )
-        feedback[rows, items] = thumbs[rows]
-        rated[rows] = np.concatenate([rated[rows, 1:], items[:, None]], axis=1)
+        state.record(chosen, thumbs, item_vectors, profile)
     held_out = np.zeros((m, n), dtype=bool)
     later, users = np.nonzero(log.thumbs[train_rounds:] > 0)
     held_out[users, log.chosen[train_rounds:][later, users]] = True
-    return StatesAtCut(train_rounds, interests, feedback, ~consumed, rated, held_out)
+    return StatesAtCut(train_rounds, state, ~consumed, held_out)
 
 
 def top_k_lists(
     strategy: Strategy,
     context: RankingContext,
     states: StatesAtCut,
-    stated: NDArray[np.float32],
     users: NDArray[np.intp],
     settings: EvaluationSettings,
     rng: np.random.Generator,
@@ -230,18 +213,10 @@ def top_k_lists(
     """(len(users), min(k, n)) item rows, -1 padded: one batched ranker call for ``users``."""
     if len(users) == 0:
         return np.empty((0, settings.k), dtype=np.intp)
-    queries = (
-        ranking_queries(states.interests[users], stated[users], settings.profile.anchor_weight)
-        if strategy.learns
-        else stated[users]
+    request = states.recommender.request(
+        strategy, states.eligible[users], settings.profile.anchor_weight, users
     )
-    request = SlateRequest(
-        queries=queries,
-        feedback=states.feedback[users],
-        eligible=states.eligible[users],
-        rated_positions=states.rated_positions[users],
-    )
-    # No list can be longer than the catalogue; asking for more trips the Thompson ranker.
+    # No list can be longer than the catalogue.
     k = min(settings.k, context.n_items)
     return build_ranker(strategy, context)(request, k, rng, mark_exploring=False).positions
 
@@ -272,7 +247,6 @@ def evaluate_strategies(
             strategy,
             context,
             states,
-            log.stated,
             users,
             settings,
             np.random.default_rng(ranking_seed),

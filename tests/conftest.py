@@ -87,3 +87,16 @@ def real_encoder():
     loaded = load_encoder(override="")
     assert loaded.encoder is not None, loaded.message
     return loaded
+
+
+def made_up_personas(vectors: NDArray[np.float32], count: int = 3, seed: int = 3):
+    """``count`` made-up personas whose stated, hidden and drift vectors are each the mean of
+    a few catalogue items (for simulation tests that need no sentence model)."""
+    from recsys.simulation.users import PersonaVectors
+
+    rng = np.random.default_rng(seed)
+    parts = [
+        l2_normalise(vectors[rng.integers(len(vectors), size=(count, 4))].mean(axis=1))
+        for _ in range(3)
+    ]
+    return PersonaVectors([f"p{i + 1}" for i in range(count)], *parts)

@@ -61,6 +61,72 @@ class StrategyRun:
 Progress = Callable[[float], None]
 
 
+@dataclass
+class RecommenderState:
+    """What the recommender knows of m users, exactly what the Recommend page keeps for one:
+    ``anchors`` (m, dim) the stated-interest vectors c; ``interests`` (m, dim) the learned u;
+    ``feedback`` (m, n) +1 / -1 / 0 thumbs; ``rated`` (m, THOMPSON_WINDOW) the most recent
+    rated items, -1 padded, newest last."""
+
+    anchors: NDArray[np.float32]
+    interests: NDArray[np.float32]
+    feedback: NDArray[np.float32]
+    rated: NDArray[np.intp]
+
+    @classmethod
+    def start(cls, anchors: NDArray[np.float32], n_items: int) -> RecommenderState:
+        m = len(anchors)
+        return cls(
+            anchors=anchors,
+            interests=anchors.astype(np.float32, copy=True),
+            feedback=np.zeros((m, n_items), dtype=np.float32),
+            rated=np.full((m, THOMPSON_WINDOW), -1, dtype=np.intp),
+        )
+
+    def record(
+        self,
+        chosen: NDArray[np.intp],
+        thumbs: NDArray[np.int8],
+        item_vectors: NDArray[np.float32],
+        profile: ProfileSettings,
+    ) -> None:
+        """One round's thumbs (m,) on the chosen items (m,): the interest vectors move by the
+        page's update rule, and the thumbs join the feedback rows and the recent window."""
+        rows = np.flatnonzero(thumbs != 0)
+        items = chosen[rows]
+        self.interests[rows] = update_interests(
+            self.interests[rows],
+            item_vectors[items],
+            thumbs[rows],
+            profile.learning_rate,
+            profile.negative_weight,
+        )
+        self.feedback[rows, items] = thumbs[rows]
+        self.rated[rows] = np.concatenate([self.rated[rows, 1:], items[:, None]], axis=1)
+
+    def request(
+        self,
+        strategy: Strategy,
+        eligible: NDArray[np.bool_],
+        anchor_weight: float,
+        users: NDArray[np.intp] | slice = slice(None),
+    ) -> SlateRequest:
+        """The ranker's request for ``users``: the learned query q, or the anchor alone for a
+        strategy that does not learn."""
+        anchors = self.anchors[users]
+        queries = (
+            ranking_queries(self.interests[users], anchors, anchor_weight)
+            if strategy.learns
+            else anchors
+        )
+        return SlateRequest(
+            queries=queries,
+            feedback=self.feedback[users],
+            eligible=eligible,
+            rated_positions=self.rated[users],
+        )
+
+
 def slate_diversity(slates: NDArray[np.intp], item_similarity: NDArray[np.float32]) -> NDArray:
     """(m, k) slates -> (m,) 1 - mean pairwise cosine over filled slots (NaN under 2 items)."""
     filled = slates >= 0
@@ -92,9 +158,7 @@ def simulate(
     m, n = population.size, context.n_items
     rounds = settings.rounds
     profile = settings.profile
-    interests = population.stated.copy()
-    feedback = np.zeros((m, n), dtype=np.float32)
-    rated = np.full((m, THOMPSON_WINDOW), -1, dtype=np.intp)
+    state = RecommenderState.start(population.stated, n)
     record = {
         "satisfaction": np.zeros((rounds, m)),
         "active": np.zeros((rounds, m), dtype=bool),
@@ -105,13 +169,8 @@ def simulate(
     shown = np.zeros(n, dtype=np.int64)
     for t in range(rounds):
         active = population.active.copy()
-        queries = ranking_queries(interests, population.stated, profile.anchor_weight)
-        request = SlateRequest(
-            queries=queries if strategy.learns else population.stated,
-            feedback=feedback,
-            eligible=~population.consumed & active[:, None],
-            rated_positions=rated,
-        )
+        eligible = ~population.consumed & active[:, None]
+        request = state.request(strategy, eligible, profile.anchor_weight)
         slates = ranker(request, settings.slate_size, rng, mark_exploring=False).positions
         slates = np.where(active[:, None], slates, -1)
         np.add.at(shown, slates[slates >= 0], 1)
@@ -119,17 +178,7 @@ def simulate(
             population, slates, vectors, cosines, quality, context.hook, params, rng
         )
         thumbs = responses.thumbs
-        rows = np.flatnonzero(thumbs != 0)
-        chosen_rows = responses.chosen[rows]
-        interests[rows] = update_interests(
-            interests[rows],
-            vectors[chosen_rows],
-            thumbs[rows],
-            profile.learning_rate,
-            profile.negative_weight,
-        )
-        feedback[rows, chosen_rows] = thumbs[rows]
-        rated[rows] = np.concatenate([rated[rows, 1:], chosen_rows[:, None]], axis=1)
+        state.record(responses.chosen, thumbs, vectors, profile)
         record["satisfaction"][t] = population.satisfaction
         record["active"][t] = active
         record["chosen"][t] = responses.chosen

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from recsys.catalog import ASSETS_DIR, load_catalogue
-from recsys.encoder import l2_normalise
 from recsys.evaluation import (
     METRIC_COLUMNS,
     EvaluationLog,
@@ -19,20 +18,14 @@ from recsys.evaluation import (
 from recsys.interactions import generate_log
 from recsys.profile import ProfileSettings
 from recsys.recommend import ranking_context
-from recsys.simulation.users import PersonaVectors
 from recsys.strategies import PRESETS, THOMPSON_WINDOW
+from tests.conftest import made_up_personas
 
 SMALL = EvaluationSettings(n_users=60, rounds=10, k=5)
 
 
 def _personas(vectors, seed=3):
-    """Three made-up personas, each the mean of a few catalogue items."""
-    rng = np.random.default_rng(seed)
-    parts = [
-        l2_normalise(vectors[rng.integers(len(vectors), size=(3, 4))].mean(axis=1))
-        for _ in range(3)
-    ]
-    return PersonaVectors(["p1", "p2", "p3"], *parts)
+    return made_up_personas(vectors, 3, seed)
 
 
 @pytest.fixture(scope="module")
@@ -103,10 +96,10 @@ def test_the_split_is_by_time(shipped, small_log):
         expected = np.zeros(len(vectors), dtype=np.float32)
         for item, thumb in rated:
             expected[item] = thumb
-        np.testing.assert_array_equal(states.feedback[user], expected)
+        np.testing.assert_array_equal(states.recommender.feedback[user], expected)
         window = [item for item, _ in rated][-THOMPSON_WINDOW:]
         padded = [-1] * (THOMPSON_WINDOW - len(window)) + window
-        assert states.rated_positions[user].tolist() == padded
+        assert states.recommender.rated[user].tolist() == padded
 
 
 def test_the_interest_vector_replays_the_training_thumbs_in_order(shipped, small_log):
@@ -125,7 +118,7 @@ def test_the_interest_vector_replays_the_training_thumbs_in_order(shipped, small
             rate = settings.learning_rate if thumb > 0 else -settings.negative_weight
             moved = interest + rate * (x - interest)
             interest = moved / np.linalg.norm(moved)
-        np.testing.assert_allclose(states.interests[user], interest, atol=1e-5)
+        np.testing.assert_allclose(states.recommender.interests[user], interest, atol=1e-5)
 
 
 def test_evaluated_users_are_those_with_a_held_out_like(shipped, small_log):

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from recsys.catalog import ASSETS_DIR, load_catalogue
-from recsys.encoder import l2_normalise
 from recsys.interactions import (
     LOG_ROUNDS,
     LOG_SEED,
@@ -14,7 +13,7 @@ from recsys.interactions import (
     main,
     read_log,
 )
-from recsys.simulation.users import PersonaVectors
+from tests.conftest import made_up_personas
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +23,7 @@ def shipped():
 
 
 def _personas(vectors, seed=3):
-    """Three made-up personas, each the mean of a few catalogue items."""
-    rng = np.random.default_rng(seed)
-    parts = [
-        l2_normalise(vectors[rng.integers(len(vectors), size=(3, 4))].mean(axis=1))
-        for _ in range(3)
-    ]
-    return PersonaVectors(["p1", "p2", "p3"], *parts)
+    return made_up_personas(vectors, 3, seed)
 
 
 def test_same_seed_same_file_hash_and_another_seed_differs(shipped):

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from recsys.catalog import ASSETS_DIR, load_catalogue
-from recsys.encoder import l2_normalise
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
 from recsys.simulation.environment import slate_diversity
 from recsys.simulation.report import (
@@ -16,8 +15,9 @@ from recsys.simulation.report import (
     share_interval,
     summary,
 )
-from recsys.simulation.users import PersonaVectors, Population, respond
+from recsys.simulation.users import Population, respond
 from recsys.strategies import PRESETS, RankingContext
+from tests.conftest import made_up_personas
 
 
 def _one_user(taste, drift, memory=2):
@@ -92,11 +92,7 @@ def test_a_user_below_the_threshold_for_patience_rounds_leaves():
 def lab_inputs():
     catalogue = load_catalogue()
     vectors = np.load(ASSETS_DIR / "embeddings.npy")
-    rng = np.random.default_rng(3)
-    parts = [
-        l2_normalise(vectors[rng.integers(len(vectors), size=(4, 5))].mean(1)) for _ in range(3)
-    ]
-    personas = PersonaVectors(["p1", "p2", "p3", "p4"], *parts)
+    personas = made_up_personas(vectors, 4)
     context = RankingContext(item_vectors=vectors, hook=catalogue.items["hook"].to_numpy(float))
     return catalogue, vectors, personas, context
 
