@@ -16,7 +16,7 @@ from pages.resources import (
     ranking_context_for,
 )
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
-from recsys.simulation.report import MEASURES, curves, reading, runs_csv, summary
+from recsys.simulation.report import MEASURES, curves, differences, reading, runs_csv, summary
 from recsys.strategies import PRESETS
 
 RESULT_KEY = "sim_result"
@@ -179,6 +179,21 @@ st.caption(
     "Final satisfaction counts users who left "
     "at the satisfaction they left with. Coverage is the share of items shown to anyone."
 )
+
+paired = differences(runs)
+if len(paired):
+    st.subheader("Paired differences, per user, with 95% intervals")
+    shown_differences = pd.DataFrame({"Comparison": paired["comparison"]})
+    for key, label in MEASURES.items():
+        shown_differences[label] = [
+            f"{row[key]:+.3f} [{row[f'{key}_low']:+.3f}, {row[f'{key}_high']:+.3f}]"
+            for _, row in paired.iterrows()
+        ]
+    st.dataframe(shown_differences, hide_index=True, key="sim_differences")
+    st.caption(
+        "Each strategy met the same users with the same luck, so the difference is taken user "
+        "by user; an interval that excludes 0 is a difference the run can tell apart."
+    )
 
 st.subheader("What the numbers say")
 for sentence in reading(runs):

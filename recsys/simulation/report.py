@@ -196,6 +196,14 @@ def reading(runs: list[StrategyRun], early_rounds: int = 5) -> list[str]:
         sentences.append(
             _compare(clicker, adaptive, clicks, f"clicks in the first {early_rounds} rounds")
         )
+        if clicks.low <= 0:
+            first_round = float((by_name[adaptive].chosen[0] >= 0).mean())
+            sentences.append(
+                f"Why the click-maximiser does not clearly win early clicks here: "
+                f"{first_round:.0%} of users click something in round 1 even under "
+                f"{adaptive}, so there is little room to win, and in this user model the match "
+                "to a user's taste moves the chance of a click more than the hook does."
+            )
         sentences.append(_compare(clicker, adaptive, satisfaction, "final satisfaction"))
     for variant in ("Adaptive + diverse", "Adaptive + explore"):
         if variant in by_name and adaptive in by_name:
@@ -203,6 +211,34 @@ def reading(runs: list[StrategyRun], early_rounds: int = 5) -> list[str]:
                 difference = paired_difference(by_name[variant], by_name[adaptive], measure)
                 sentences.append(_compare(variant, adaptive, difference, _lower(MEASURES[measure])))
     return sentences
+
+
+COMPARISONS = (
+    ("Adaptive (feedback)", "Static (interest text only)"),
+    ("Adaptive + diverse", "Adaptive (feedback)"),
+    ("Adaptive + explore", "Adaptive (feedback)"),
+    ("Hybrid (CF + content)", "Adaptive (feedback)"),
+    ("Click-maximiser", "Adaptive (feedback)"),
+)
+
+
+def differences(runs: list[StrategyRun]) -> pd.DataFrame:
+    """Paired differences (first - second, per user) of every measure for the
+    ``COMPARISONS`` whose two strategies both ran, with their intervals."""
+    by_name = {run.name: run for run in runs}
+    rows = []
+    for first, second in COMPARISONS:
+        if first in by_name and second in by_name:
+            row: dict[str, object] = {"comparison": f"{first} − {second}"}
+            for measure in MEASURES:
+                interval = paired_difference(by_name[first], by_name[second], measure)
+                row |= {
+                    measure: interval.mean,
+                    f"{measure}_low": interval.low,
+                    f"{measure}_high": interval.high,
+                }
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def runs_csv(runs: list[StrategyRun]) -> bytes:

@@ -8,6 +8,7 @@ from recsys.simulation import LabSettings, UserParameters, make_population, run_
 from recsys.simulation.environment import slate_diversity
 from recsys.simulation.report import (
     curves,
+    differences,
     mean_interval,
     paired_difference,
     reading,
@@ -178,3 +179,15 @@ def test_share_interval_by_hand_stays_in_zero_one():
     assert interval.high == pytest.approx(0.27754, abs=1e-4)
     full = share_interval(np.ones(10))
     assert full.high == pytest.approx(1.0) and full.low == pytest.approx(1 - 0.27754, abs=1e-4)
+
+
+def test_differences_table_by_hand(lab_inputs):
+    runs = _lab(lab_inputs, 1)  # Static, Adaptive, Adaptive + explore, Random
+    table = differences(runs)
+    assert table["comparison"].tolist() == [
+        "Adaptive (feedback) − Static (interest text only)",
+        "Adaptive + explore − Adaptive (feedback)",
+    ]
+    clicks = (runs[1].chosen >= 0).sum(axis=0) - (runs[0].chosen >= 0).sum(axis=0)
+    assert table.loc[0, "clicks"] == pytest.approx(clicks.mean())
+    assert (table["clicks_low"] <= table["clicks"]).all()
