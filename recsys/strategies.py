@@ -321,7 +321,9 @@ class Ranker:
         self, request: SlateRequest, k: int, rng: np.random.Generator, mark_exploring: bool = True
     ) -> Slates:
         """(m, k) slates for ``request``. ``mark_exploring=False`` skips working out which
-        Thompson slots differ from the unexplored list (a simulation does not show marks)."""
+        Thompson slots differ from the unexplored list and reordering the others to read best
+        first: the same items, in the draw's order (the simulated users have no position
+        bias, so a simulation loses nothing)."""
         strategy = self.strategy
         m, n = request.eligible.shape
         if strategy.order == "random":
@@ -359,6 +361,7 @@ class Ranker:
             positions, explored, drawn_content, cold = self._slates(drawn, request, k)
             if mark_exploring:
                 exploring = (positions >= 0) & ~(positions[:, :, None] == greedy[:, None, :]).any(2)
+                positions = _greedy_order_around(positions, exploring, greedy)
             else:  # scores under the drawn query: nothing is shown, only the list matters
                 contributions, content = explored, drawn_content
                 exploring = np.zeros(positions.shape, dtype=bool)
@@ -390,6 +393,22 @@ def without_log(strategy: Strategy) -> Strategy:
     return dataclasses.replace(
         strategy, content_weight=content, cf_weight=0.0, popularity_weight=0.0
     )
+
+
+def _greedy_order_around(
+    drawn: NDArray[np.intp], exploring: NDArray[np.bool_], greedy: NDArray[np.intp]
+) -> NDArray[np.intp]:
+    """The Thompson list as a visitor reads it: exploring items stay in the slots the draw
+    gave them, and the other slots hold the remaining items in the unexplored list's order
+    (so their scores read best first). The set of items is the draw's; (m, k) each."""
+    result = drawn.copy()
+    for row in range(len(drawn)):
+        kept = set(drawn[row][~exploring[row]].tolist())
+        ordered = [item for item in greedy[row].tolist() if item in kept]
+        result[row, ~exploring[row]] = ordered + [-1] * (
+            int((~exploring[row]).sum()) - len(ordered)
+        )
+    return result
 
 
 def build_ranker(strategy: Strategy | str, context: RankingContext) -> Ranker:

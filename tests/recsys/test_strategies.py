@@ -180,9 +180,14 @@ def test_thompson_is_reproducible_under_a_seed_and_marks_what_it_changed():
     assert (first.positions == second.positions).all()
     assert (first.exploring == second.exploring).all()
     plain = build_ranker(dataclasses.replace(wide, exploration="off"), context)
-    greedy = set(plain(request, 10, np.random.default_rng(0)).positions[0])
+    greedy = plain(request, 10, np.random.default_rng(0)).positions[0].tolist()
     changed = [p not in greedy for p in first.positions[0]]
     assert first.exploring[0].tolist() == changed and any(changed)
+    # The items the draw kept read in the unexplored list's order, scores best first.
+    kept = [p for p in first.positions[0].tolist() if p in greedy]
+    assert kept == [p for p in greedy if p in kept]
+    scores = first.scores[0][~first.exploring[0]]
+    assert (np.diff(scores) <= 1e-12).all()
 
 
 def test_epsilon_greedy_marks_random_slots(rng):
