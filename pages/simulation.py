@@ -52,13 +52,20 @@ with st.form("sim_form", border=True):
         options=list(PRESETS),
         default=list(PRESETS),
         key="sim_strategies",
+        persist_state="session",
         help="The Recommend page's presets; the Click-maximiser ranks by click appeal.",
     )
     columns = st.columns(4)
-    n_users = columns[0].number_input("Users", 20, 2000, 200, step=20, key="sim_users")
-    rounds = columns[1].number_input("Rounds", 5, 200, 50, step=5, key="sim_rounds")
-    slate = columns[2].number_input("Slate size", 3, 20, 10, key="sim_slate")
-    seed = columns[3].number_input("Seed", 0, 2**31 - 1, 7, key="sim_seed")
+    n_users = columns[0].number_input(
+        "Users", 20, 2000, 200, step=20, key="sim_users", persist_state="session"
+    )
+    rounds = columns[1].number_input(
+        "Rounds", 5, 200, 50, step=5, key="sim_rounds", persist_state="session"
+    )
+    slate = columns[2].number_input(
+        "Slate size", 3, 20, 10, key="sim_slate", persist_state="session"
+    )
+    seed = columns[3].number_input("Seed", 0, 2**31 - 1, 7, key="sim_seed", persist_state="session")
     with st.expander("User model parameters", icon=":material/person:"):
         values = {}
         for name, (label, low, high, step, help_text) in USER_CONTROLS.items():
@@ -70,8 +77,24 @@ with st.form("sim_form", border=True):
                 step=step,
                 help=help_text,
                 key=f"sim_{name}",
+                persist_state="session",
             )
     run = st.form_submit_button("Run simulation", type="primary", icon=":material/play_arrow:")
+
+
+def _throttled(bar):
+    """A progress callback that redraws the bar only when the whole percent changes (every
+    round of every strategy would be hundreds of messages to the browser)."""
+    shown = [-1]
+
+    def report(share: float) -> None:
+        percent = int(share * 100)
+        if percent != shown[0]:
+            shown[0] = percent
+            bar.progress(share, text=f"Simulating… {percent}%")
+
+    return report
+
 
 if run:
     if not chosen:
@@ -97,7 +120,7 @@ if run:
             catalogue.items["quality"].to_numpy(dtype=float),
             settings,
             params,
-            lambda share: bar.progress(share, text=f"Simulating… {share:.0%}"),
+            _throttled(bar),
         )
         bar.empty()
         st.session_state[RESULT_KEY] = {

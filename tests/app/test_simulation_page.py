@@ -64,3 +64,11 @@ def test_the_lab_runs_on_an_uploaded_catalogue(app):
     next(b for b in app.button if b.label == "Embed and use this catalogue").click().run()
     run_small(app, users=20, rounds=5, strategies=list(PRESETS))  # slate 10 > 6 items
     assert app.dataframe[0].value["Strategy"].tolist() == list(PRESETS)
+
+
+def test_the_lab_settings_survive_a_visit_to_another_page(app):
+    run_small(app, users=60, rounds=6, strategies=["Random"])
+    app.switch_page("pages/map.py").run()
+    app.switch_page(PAGE).run()
+    assert app.number_input(key="sim_users").value == 60
+    assert app.multiselect(key="sim_strategies").value == ["Random"]
