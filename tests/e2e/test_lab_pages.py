@@ -24,7 +24,7 @@ def test_a_short_simulation_runs_to_completion(page, artifacts):
     assert "60 users × 15 rounds" in main.inner_text()
     assert main.get_by_text("paired difference", exact=False).count() >= 2
     table = main.locator("[data-testid='stDataFrame']")
-    assert table.count() == 1
+    assert table.count() == 2  # the summary and the paired differences
     page.screenshot(path=str(artifacts / "simulation.png"), full_page=True)
 
 
