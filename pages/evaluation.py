@@ -4,9 +4,9 @@ import time
 
 import streamlit as st
 
-from pages.resources import item_matrix, model_banner, personas, ranking_context_for
+from pages.resources import item_matrix, model_banner, persona_vectors, ranking_context_for
 from recsys.catalog import Catalogue
-from recsys.encoder import TextEncoder, embedding_space
+from recsys.encoder import embedding_space
 from recsys.evaluation import (
     METRIC_COLUMNS,
     EvaluationSettings,
@@ -14,7 +14,7 @@ from recsys.evaluation import (
     evaluation_rng,
     offline_evaluation,
 )
-from recsys.simulation import PersonaVectors, embed_personas
+from recsys.simulation import PersonaVectors
 from recsys.strategies import PRESETS, RankingContext
 
 catalogue, encoder, embeddings = item_matrix()
@@ -52,11 +52,6 @@ def _labels(k: int) -> dict[str, tuple[str, str]]:
             "higher = less popular items.",
         ),
     }
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _persona_vectors(space: str, _encoder: TextEncoder) -> PersonaVectors:
-    return embed_personas(personas(), _encoder.encode)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -139,7 +134,7 @@ with st.spinner(
         int(seed),
         catalogue,
         context,
-        _persona_vectors(space, encoder),
+        persona_vectors(catalogue, encoder),
     )
 
 labels = _labels(k)
