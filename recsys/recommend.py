@@ -30,6 +30,7 @@ from recsys.strategies import (
     SlateRequest,
     Strategy,
     build_ranker,
+    queries_for,
 )
 
 
@@ -113,7 +114,6 @@ def slate_request(
     out of the feedback row (they have no column here)."""
     if profile.anchor is None:
         raise ValueError("the profile has no interests yet")
-    query = profile.query(settings) if strategy.learns else profile.anchor
     n = len(catalogue)
     known = [
         (catalogue.position(event.item_id), 1.0 if event.liked else -1.0)
@@ -131,7 +131,12 @@ def slate_request(
     if recent:
         rated[0, -len(recent) :] = recent
     return SlateRequest(
-        queries=query[None, :].astype(np.float32),
+        queries=queries_for(
+            strategy,
+            profile.interest_vector[None, :],
+            profile.anchor[None, :],
+            settings.anchor_weight,
+        ),
         feedback=feedback,
         eligible=~exclusion_mask(catalogue, profile.rated, domains)[None, :],
         rated_positions=rated,

@@ -38,6 +38,7 @@ from scipy import sparse
 from recsys.collaborative import CollaborativeModel, item_based_scores, user_based_scores
 from recsys.diversify import dpp_rerank, mmr_rerank
 from recsys.explore import epsilon_greedy, thompson_queries
+from recsys.profile import ranking_queries
 from recsys.ranking import SIMILARITY_LABELS, Similarity, similarity
 
 COMPONENTS = ("content", "cf", "popularity", "hook")
@@ -424,8 +425,13 @@ def build_ranker(strategy: Strategy | str, context: RankingContext) -> Ranker:
 
 def queries_for(
     strategy: Strategy,
-    profile_queries: NDArray[np.float32],
+    interests: NDArray[np.float32],
     anchors: NDArray[np.float32],
+    anchor_weight: float,
 ) -> NDArray[np.float32]:
-    """The vectors a strategy ranks by: the learned query, or the interest text alone."""
-    return profile_queries if strategy.learns else anchors
+    """The (m, dim) vectors a strategy ranks by: the learned query
+    q = normalise((1 - rho) u + rho c) (``recsys.profile``), or the interest text c alone for
+    a strategy that does not learn. ``interests`` u and ``anchors`` c are (m, dim)."""
+    if not strategy.learns:
+        return anchors
+    return ranking_queries(interests, anchors, anchor_weight)

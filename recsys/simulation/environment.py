@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from recsys.profile import ProfileSettings, ranking_queries, update_interests
+from recsys.profile import ProfileSettings, update_interests
 from recsys.simulation.users import Population, UserParameters, respond
 from recsys.strategies import (
     THOMPSON_WINDOW,
@@ -27,6 +27,7 @@ from recsys.strategies import (
     SlateRequest,
     Strategy,
     build_ranker,
+    queries_for,
 )
 
 
@@ -113,12 +114,7 @@ class RecommenderState:
     ) -> SlateRequest:
         """The ranker's request for ``users``: the learned query q, or the anchor alone for a
         strategy that does not learn."""
-        anchors = self.anchors[users]
-        queries = (
-            ranking_queries(self.interests[users], anchors, anchor_weight)
-            if strategy.learns
-            else anchors
-        )
+        queries = queries_for(strategy, self.interests[users], self.anchors[users], anchor_weight)
         return SlateRequest(
             queries=queries,
             feedback=self.feedback[users],
