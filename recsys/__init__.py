@@ -45,7 +45,7 @@ from recsys.profile import (
     update_interest,
 )
 from recsys.projection import Projection, fit_pca, fit_tsne
-from recsys.ranking import cosine_scores, display_score, top_k
+from recsys.ranking import cosine_scores, top_k
 from recsys.recommend import (
     Recommendation,
     RecommendedList,
@@ -86,7 +86,6 @@ __all__ = [
     "catalogue_embeddings",
     "cosine_scores",
     "csv_safe",
-    "display_score",
     "domain_spread",
     "dpp_rerank",
     "epsilon_greedy",

@@ -79,8 +79,3 @@ def top_k(
         candidates, candidate_scores = candidates[keep], candidate_scores[keep]
     order = np.lexsort((candidates, -candidate_scores))[:k]
     return candidates[order].astype(np.intp)
-
-
-def display_score(cosine: float) -> float:
-    """A cosine shown on a card: clipped to [0, 1] (a negative cosine means 'unrelated')."""
-    return float(min(1.0, max(0.0, cosine)))

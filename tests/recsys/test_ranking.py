@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from recsys.ranking import cosine_scores, display_score, top_k
+from recsys.ranking import cosine_scores, top_k
 
 scores_strategy = arrays(
     np.float64,
@@ -50,9 +50,3 @@ def test_cosine_scores_are_one_product(rng):
     assert scores.shape == (5,)
     assert scores[2] == np.float32(1.0) or abs(scores[2] - 1) < 1e-6
     assert top_k(scores, 1).tolist() == [2]
-
-
-def test_display_score_clips_to_zero_one():
-    assert display_score(-0.3) == 0.0
-    assert display_score(0.456) == 0.456
-    assert display_score(1.0000001) == 1.0
