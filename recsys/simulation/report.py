@@ -56,11 +56,19 @@ class Interval:
     def __str__(self) -> str:
         return f"{self.mean:.3f} [{self.low:.3f}, {self.high:.3f}]"
 
+    def columns(self, name: str) -> dict[str, float]:
+        """The interval as table columns ``name``, ``name_low`` and ``name_high``."""
+        return {name: self.mean, f"{name}_low": self.low, f"{name}_high": self.high}
+
+
+def _finite(values: NDArray[np.floating]) -> NDArray[np.float64]:
+    values = np.asarray(values, dtype=np.float64)
+    return values[np.isfinite(values)]
+
 
 def mean_interval(values: NDArray[np.floating], confidence: float = 0.95) -> Interval:
     """Mean of the finite ``values`` with its t interval (zero width for n < 2)."""
-    values = np.asarray(values, dtype=np.float64)
-    values = values[np.isfinite(values)]
+    values = _finite(values)
     n = values.size
     if n == 0:
         return Interval(np.nan, np.nan, np.nan)
@@ -73,8 +81,7 @@ def mean_interval(values: NDArray[np.floating], confidence: float = 0.95) -> Int
 
 def share_interval(values: NDArray[np.floating], confidence: float = 0.95) -> Interval:
     """Share of ones among the finite 0/1 ``values`` with its Wilson score interval."""
-    values = np.asarray(values, dtype=np.float64)
-    values = values[np.isfinite(values)]
+    values = _finite(values)
     n = values.size
     if n == 0:
         return Interval(np.nan, np.nan, np.nan)
@@ -86,6 +93,11 @@ def share_interval(values: NDArray[np.floating], confidence: float = 0.95) -> In
 
 
 SHARES = {"retention"}  # per-user 0/1 measures: Wilson intervals
+
+
+def interval_for(measure: str, values: NDArray[np.floating]) -> Interval:
+    """The interval the module docstring gives ``measure``: Wilson for a share, else t."""
+    return (share_interval if measure in SHARES else mean_interval)(values)
 
 
 def per_user(run: StrategyRun) -> dict[str, NDArray[np.float64]]:
@@ -114,8 +126,7 @@ def curves(run: StrategyRun) -> pd.DataFrame:
             ("retention", run.active[t].astype(float)),
             ("cumulative_clicks", cumulative[t].astype(float)),
         ):
-            interval = (share_interval if name in SHARES else mean_interval)(values)
-            row |= {name: interval.mean, f"{name}_low": interval.low, f"{name}_high": interval.high}
+            row |= interval_for(name, values).columns(name)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -126,8 +137,7 @@ def summary(runs: list[StrategyRun]) -> pd.DataFrame:
     for run in runs:
         row: dict[str, object] = {"strategy": run.name}
         for key, values in per_user(run).items():
-            interval = (share_interval if key in SHARES else mean_interval)(values)
-            row |= {key: interval.mean, f"{key}_low": interval.low, f"{key}_high": interval.high}
+            row |= interval_for(key, values).columns(key)
         row["coverage"] = float((run.shown > 0).mean())
         rows.append(row)
     return pd.DataFrame(rows)
@@ -231,12 +241,8 @@ def differences(runs: list[StrategyRun]) -> pd.DataFrame:
         if first in by_name and second in by_name:
             row: dict[str, object] = {"comparison": f"{first} − {second}"}
             for measure in MEASURES:
-                interval = paired_difference(by_name[first], by_name[second], measure)
-                row |= {
-                    measure: interval.mean,
-                    f"{measure}_low": interval.low,
-                    f"{measure}_high": interval.high,
-                }
+                difference = paired_difference(by_name[first], by_name[second], measure)
+                row |= difference.columns(measure)
             rows.append(row)
     return pd.DataFrame(rows)
 
