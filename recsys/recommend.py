@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from recsys.catalog import Catalogue
-from recsys.collaborative import fit_collaborative
+from recsys.collaborative import fit_collaborative, with_measure
 from recsys.explain import explain
 from recsys.metrics import domain_spread, intra_list_diversity
 from recsys.profile import ProfileSettings, UserProfile
@@ -83,7 +83,7 @@ def ranking_context(
     if log is None:
         return RankingContext(item_vectors=item_vectors, hook=hook)
     cosine = fit_collaborative(log, catalogue, "cosine")
-    pearson = fit_collaborative(log, catalogue, "pearson")
+    pearson = with_measure(cosine, "pearson")
     return RankingContext(
         item_vectors=item_vectors,
         hook=hook,

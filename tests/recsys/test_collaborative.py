@@ -16,6 +16,7 @@ from recsys.collaborative import (
     popularity,
     rating_matrix,
     user_based_scores,
+    with_measure,
 )
 
 
@@ -209,6 +210,17 @@ def test_fit_collaborative_records_users_catalogue_and_is_read_only(tiny_catalog
         model.item_similarity[0, 1] = 1.0
     with pytest.raises(ValueError, match="read-only"):
         model.ratings.data[0] = 5.0
+
+
+def test_with_measure_is_the_model_fitted_under_that_measure(tiny_catalogue):
+    cosine = fit_collaborative(log_from(TOY_EVENTS), tiny_catalogue, "cosine", shrinkage=2.0)
+    pearson = fit_collaborative(log_from(TOY_EVENTS), tiny_catalogue, "pearson", shrinkage=2.0)
+    switched = with_measure(cosine, "pearson")
+    assert switched.measure == "pearson" and switched.shrinkage == 2.0
+    np.testing.assert_array_equal(switched.item_similarity, pearson.item_similarity)
+    assert switched.ratings is cosine.ratings  # shared, not read again
+    with pytest.raises(ValueError, match="read-only"):
+        switched.item_similarity[0, 1] = 1.0
 
 
 def test_popularity_by_hand():
