@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from recsys.benchmark import CHROMIUM_PATH, chromium_browser, served_app
+from recsys.benchmark.serve import CHROMIUM_PATH, chromium_browser, served_app
 
 ARTIFACTS = Path(os.environ.get("RECSYS_SCREENSHOT_DIR", Path(__file__).parent / "artifacts"))
 
@@ -30,9 +30,15 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def served():
+    """The app every browser test shares: ``streamlit run app.py`` on a free port."""
     with served_app() as app:
-        yield app.url
+        yield app
+
+
+@pytest.fixture(scope="session")
+def app_url(served):
+    return served.url
 
 
 @pytest.fixture
