@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from pages.resources import item_matrix, model_banner, persona_vectors, ranking_context_for
+from pages.resources import item_matrix, persona_vectors, ranking_context_for, setup_notices
 from recsys.catalog import Catalogue
 from recsys.encoder import embedding_space
 from recsys.evaluation import (
@@ -72,7 +72,7 @@ def _evaluate(
 
 
 st.title("Offline evaluation")
-model_banner()
+setup_notices(embeddings)
 st.markdown(
     f"""
 How would each strategy have done on users it has never met? The page simulates a fresh

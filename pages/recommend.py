@@ -15,7 +15,6 @@ from pages.resources import (
     encoder_load,
     item_matrix,
     matching_preset,
-    model_banner,
     personas,
     plain,
     profile,
@@ -25,6 +24,7 @@ from pages.resources import (
     reset_session,
     session_rng,
     session_strategy,
+    setup_notices,
 )
 from recsys import (
     Recommendation,
@@ -340,7 +340,7 @@ with st.sidebar:
     )
 
 st.title("Recommendations that learn from you")
-model_banner()
+setup_notices(embeddings)
 left, right = st.columns([3, 2], gap="large")
 
 with left:

@@ -331,13 +331,23 @@ def reset_session() -> None:
     ensure_session_defaults()
 
 
-def model_banner() -> None:
-    """Say plainly which model the page runs on when it is not the bundled one."""
+def setup_notices(embeddings: CatalogueEmbeddings) -> None:
+    """Say plainly when the page does not run on the bundled model, or on the shipped
+    embeddings of the shipped catalogue (they were found corrupt or made for something else)."""
     loaded = encoder_load()
     if loaded.encoder is None:
         st.warning(f"**TF-IDF mode.** {loaded.message}", icon=":material/warning:")
-    elif loaded.message:
+        return
+    if loaded.message:
         st.info(loaded.message, icon=":material/info:")
+    if uploaded() is None and embeddings.origin != "shipped":
+        where = "on this server" if embeddings.origin == "built" else "(from this server's cache)"
+        st.info(
+            f"**Embeddings rebuilt.** The shipped embeddings were not trusted: "
+            f"{plain(embeddings.note)}. Recommendations use embeddings rebuilt from the "
+            f"catalogue {where}.",
+            icon=":material/build:",
+        )
 
 
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})

@@ -10,10 +10,10 @@ import streamlit as st
 
 from pages.resources import (
     item_matrix,
-    model_banner,
     persona_vectors,
     plain,
     ranking_context_for,
+    setup_notices,
 )
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
 from recsys.simulation.report import MEASURES, curves, differences, reading, runs_csv, summary
@@ -35,7 +35,7 @@ catalogue, encoder, embeddings = item_matrix()
 context = ranking_context_for(catalogue, encoder, embeddings)
 
 st.title("Simulation lab")
-model_banner()
+setup_notices(embeddings)
 st.caption(
     "Simulated users meet each strategy for many rounds. Each user has a hidden taste (from a "
     "persona, plus noise) that differs from what they type, a taste that drifts, and boredom "

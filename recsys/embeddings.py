@@ -159,6 +159,10 @@ def catalogue_embeddings(
             cache_dir(),
             error,
         )
+        reason += (
+            f"; the cache folder {cache_dir()} cannot be written ({error.strerror or error}), "
+            "so the rebuilt embeddings are kept in memory and built again at the next start"
+        )
     return CatalogueEmbeddings(matrix, "built", reason)
 
 

@@ -87,6 +87,11 @@ def test_unwritable_cache_keeps_embeddings_in_memory(
     missing = (tmp_path / "none.npy", tmp_path / "none.json")
     result = catalogue_embeddings(tiny_catalogue, fake_encoder, shipped=missing)
     assert result.origin == "built" and result.matrix.shape == (len(tiny_catalogue), 64)
+    assert result.note == (
+        f"no precomputed embeddings were found; the cache folder {blocker / 'cache'} cannot be "
+        "written (Not a directory), so the rebuilt embeddings are kept in memory and built "
+        "again at the next start"
+    )
 
 
 def test_manifest_records_what_it_must(tiny_catalogue, fake_encoder):
