@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -50,6 +51,9 @@ CF_LABELS = {
     "item-pearson": "Item-item, Pearson",
     "user": "User-based neighbours",
 }
+# The latest ratings are listed with an undo button each; earlier ones share one table, so a
+# long session does not make every rerun redraw hundreds of rows.
+UNDOABLE = 10
 THUMBS = {True: ":green[:material/thumb_up:]", False: ":red[:material/thumb_down:]"}
 persona_by_id = {persona.persona_id: persona for persona in personas()}
 
@@ -457,7 +461,8 @@ with right:
     st.subheader(f"Rated ({len(user.feedback_log)})")
     if not user.feedback_log:
         st.caption("Items you rate move here; undo puts them back in the list.")
-    for event in reversed(user.feedback_log):
+    recent = user.feedback_log[-UNDOABLE:]
+    for event in reversed(recent):
         with st.container(
             key=f"rated_{event.item_id}", horizontal=True, vertical_alignment="center", wrap=False
         ):
@@ -465,3 +470,20 @@ with right:
             st.button(
                 "Undo", key=f"rated_undo_{event.item_id}", on_click=_undo, args=(event.item_id,)
             )
+    if earlier := user.feedback_log[:-UNDOABLE]:
+        st.caption(
+            f"{len(earlier)} earlier ratings, newest first (undo works on the latest "
+            f"{UNDOABLE}; every rating is in the session download):"
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Step": [event.step for event in earlier],
+                    "Thumbs": ["up" if event.liked else "down" for event in earlier],
+                    "Title": [event.title for event in earlier],
+                }
+            ).iloc[::-1],
+            hide_index=True,
+            height=250,
+            key="rec_earlier_ratings",
+        )

@@ -1,8 +1,12 @@
 """AppTest: every page renders, and the Recommend page's controls work (real model)."""
 
+from datetime import UTC, datetime
+
+import numpy as np
 import pytest
 
-from recsys import load_personas
+from recsys import ProfileSettings, load_catalogue, load_personas
+from recsys.embeddings import EMBEDDINGS_PATH
 
 pytestmark = pytest.mark.slow
 
@@ -137,3 +141,31 @@ def test_a_corrupt_embeddings_manifest_is_rebuilt_not_trusted(monkeypatch, tmp_p
         assert not at.exception and len(card_keys(at)) == 10
     finally:
         _embedding_memo().matrices.clear()
+
+
+def test_a_long_session_lists_the_latest_ratings_with_undo_and_the_rest_in_a_table(app):
+    app.text_area(key="rec_interest_text").input("mountain hiking").run()
+    profile = app.session_state["profile"]
+    catalogue, vectors = load_catalogue(), np.load(EMBEDDINGS_PATH)
+    for position in range(25):
+        profile.record_feedback(
+            catalogue.item_ids[position],
+            catalogue.items.title[position],
+            vectors[position],
+            position % 3 != 0,
+            ProfileSettings(),
+            datetime.now(UTC),
+        )
+    app.run()
+    assert not app.exception
+    assert any(h.value == "Rated (25)" for h in app.subheader)
+    undo = [b.key for b in app.button if (b.key or "").startswith("rated_undo_")]
+    assert undo == [f"rated_undo_{catalogue.item_ids[p]}" for p in range(24, 14, -1)]
+    earlier = app.dataframe[0].value
+    assert list(earlier["Step"]) == list(range(15, 0, -1))  # newest first
+    assert list(earlier["Title"])[-1] == catalogue.items.title[0]
+    assert list(earlier["Thumbs"])[-3:] == ["up", "up", "down"]
+    assert "15 earlier ratings" in all_text(app)
+    app.button(key=f"rated_undo_{catalogue.item_ids[24]}").click().run()
+    assert any(h.value == "Rated (24)" for h in app.subheader)
+    assert len(app.dataframe[0].value) == 14
