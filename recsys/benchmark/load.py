@@ -16,12 +16,18 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from recsys.benchmark.serve import CHROMIUM_FLAGS, CHROMIUM_PATH, resident_memory_mb
+from recsys.benchmark.serve import (
+    CHROMIUM_FLAGS,
+    CHROMIUM_PATH,
+    cpu_seconds,
+    resident_memory_mb,
+)
 from recsys.benchmark.visitors import (
     CARD,
     CARD_IDS,
@@ -67,8 +73,12 @@ class VisitorRun:
 
 @dataclass(frozen=True)
 class LoadReport:
+    """``server_cpu_seconds`` is the CPU time the server used while the visitors clicked: with
+    the browsers on the same machine, it tells the server's share of the latency."""
+
     visitors: list[VisitorRun]
     clicking_seconds: float
+    server_cpu_seconds: float
     memory_mb: float
     server_log: str
 
@@ -104,6 +114,8 @@ class LoadReport:
         return (
             f"{len(self.visitors)} sessions, {self.clicking_seconds:.0f} s of clicking, "
             f"{len(self.latencies_ms)} clicks: median {median:.0f} ms, p95 {p95:.0f} ms; "
+            f"server CPU {self.server_cpu_seconds / self.clicking_seconds:.0%} of one core, "
+            f"{1000 * self.server_cpu_seconds / len(self.latencies_ms):.0f} ms a click; "
             f"server memory {self.memory_mb:.0f} MB"
         )
 
@@ -189,7 +201,9 @@ async def _gather(runs: list[VisitorRun], coroutines) -> None:
             run.errors.append(f"{type(outcome).__name__}: {str(outcome).splitlines()[0]}")
 
 
-async def _load(url: str, sessions: int, seconds: float) -> tuple[list[VisitorRun], float]:
+async def _load(
+    url: str, pid: int, sessions: int, seconds: float
+) -> tuple[list[VisitorRun], float, float]:
     from playwright.async_api import async_playwright
 
     runs = [VisitorRun(n, INTERESTS[n % len(INTERESTS)]) for n in range(sessions)]
@@ -200,20 +214,23 @@ async def _load(url: str, sessions: int, seconds: float) -> tuple[list[VisitorRu
         try:
             opened = await asyncio.gather(*(_start(browser, url, run) for run in runs))
             pages = [page for _, page in opened]
-            started = time.monotonic()
+            started, cpu = time.monotonic(), cpu_seconds(pid)
             await _gather(
                 runs,
                 (_click_until(p, r, started + seconds) for p, r in zip(pages, runs, strict=True)),
             )
-            clicking = time.monotonic() - started
+            clicking, cpu = time.monotonic() - started, cpu_seconds(pid) - cpu
             await _gather(runs, (_finish(p, r) for p, r in zip(pages, runs, strict=True)))
         finally:
             await browser.close()
-    return runs, clicking
+    return runs, clicking, cpu
 
 
 def run_load(app, sessions: int = 10, seconds: float = 120.0) -> LoadReport:
     """``sessions`` visitors doing the core loop for ``seconds`` against ``app`` (a
     ``ServedApp``); the report holds what each did and saw."""
-    runs, clicking = asyncio.run(_load(app.url, sessions, seconds))
-    return LoadReport(runs, clicking, resident_memory_mb(app.pid), app.log())
+    # A thread of its own: the caller may already run an event loop (playwright's sync API).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        load = _load(app.url, app.pid, sessions, seconds)
+        runs, clicking, cpu = worker.submit(asyncio.run, load).result()
+    return LoadReport(runs, clicking, cpu, resident_memory_mb(app.pid), app.log())

@@ -10,7 +10,8 @@ import pytest
 
 from recsys.benchmark.serve import CHROMIUM_PATH, chromium_browser, served_app
 
-ARTIFACTS = Path(os.environ.get("RECSYS_SCREENSHOT_DIR", Path(__file__).parent / "artifacts"))
+REPORTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(os.environ.get("RECSYS_SCREENSHOT_DIR", REPORTS))
 
 
 def pytest_collection_modifyitems(items):
@@ -56,3 +57,10 @@ def page(browser, app_url):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def reports() -> Path:
+    """Where the endurance tests leave their figures (JSON), next to the screenshots."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    return REPORTS
