@@ -247,8 +247,11 @@ def _list_summary(recommendations: RecommendedList) -> None:
         f"{sum(rec.exploring for rec in recommendations)}",
         help="Items in the list because exploration put them there, not for their score.",
     )
+    ranked_by = f"Ranked by **{plain(strategy.name)}**."
     if strategy.order == "random":
-        st.caption("Random order: a baseline. Rate items with the thumbs all the same.")
+        st.caption(
+            f"{ranked_by} Random order: a baseline. Rate items with the thumbs all the same."
+        )
     else:
         total = sum(strategy.weights.values())
         parts = " + ".join(
@@ -257,8 +260,8 @@ def _list_summary(recommendations: RecommendedList) -> None:
             if strategy.weights[c] > 0
         )
         st.caption(
-            f"Score = {parts}, each scaled to 0-1 over the items you can be shown; the badges "
-            "show each part. Rate any item with the thumbs: the list re-ranks at once."
+            f"{ranked_by} Score = {parts}, each scaled to 0-1 over the items you can be shown; "
+            "the badges show each part. Rate any item with the thumbs: the list re-ranks at once."
         )
     needs_log = strategy.cf_weight > 0 or strategy.popularity_weight > 0
     if needs_log and not context.has_log:

@@ -1,5 +1,6 @@
 """The strategy controls in a real browser: presets, score parts, and the diversity slider."""
 
+from recsys.strategies import PRESETS
 from tests.e2e.streamlit_page import card_ids, type_interests, wait_idle
 
 
@@ -18,6 +19,9 @@ def choose_preset(page, name: str) -> None:
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_role("combobox", name="Strategy").click()
     page.get_by_role("option", name=name, exact=True).click()
+    # the list says which strategy made it: wait for that, not for time to pass
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_text(f"Ranked by {name}.", exact=False).wait_for()
     wait_idle(page)
 
 
@@ -58,3 +62,19 @@ def test_the_hybrid_preset_shows_each_cards_score_parts(page):
     text = main.inner_text()
     assert text.count("Collaborative") >= 10 and text.count("Popularity") >= 10
     assert len(card_ids(page)) == 10
+
+
+def test_every_preset_gives_a_full_list_of_its_own(page):
+    type_interests(page, "space exploration, telescopes, science fiction novels")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    lists = {}
+    for name in PRESETS:
+        choose_preset(page, name)
+        assert sidebar.get_by_role("combobox", name="Strategy").input_value() == name
+        lists[name] = card_ids(page)
+        assert len(lists[name]) == 10, name
+        assert page.locator("[data-testid='stException']").count() == 0
+    same = {a for a in lists for b in lists if a < b and lists[a] == lists[b]}
+    # before any thumb, learning has nothing to learn from: Static and Adaptive agree
+    assert lists["Static (interest text only)"] == lists["Adaptive (feedback)"]
+    assert same == {"Adaptive (feedback)"}, "no other two presets should give the same list"
