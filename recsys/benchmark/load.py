@@ -29,13 +29,13 @@ from recsys.benchmark.serve import (
     resident_memory_mb,
 )
 from recsys.benchmark.visitors import (
+    ARM,
     CARD,
     CARD_IDS,
     CLICK_CLOCK,
-    ELAPSED,
     EXCEPTION,
     IDLE,
-    RERANKED,
+    SETTLED,
     median_p95,
     thumbs_button,
 )
@@ -175,10 +175,10 @@ async def _click_until(page, run: VisitorRun, deadline: float) -> None:
         shown = await page.eval_on_selector_all(CARD, CARD_IDS)
         run.seen_ids.update(shown)
         liked = len(run.clicked) % 2 == 0
+        await page.evaluate(ARM, ["reranked", [shown[0], min(10, len(shown))]])
         await page.locator(thumbs_button(shown[0], liked)).click()
-        await page.wait_for_function(RERANKED, arg=[shown[0], min(10, len(shown))], polling="raf")
         run.clicked.append((shown[0], liked))
-        run.latencies_ms.append(float(await page.evaluate(ELAPSED)))
+        run.latencies_ms.append(float(await page.evaluate(SETTLED)))
 
 
 async def _finish(page, run: VisitorRun) -> None:

@@ -30,13 +30,27 @@ CARD_IDS = (
     "cards => cards.map(c => [...c.classList].find(k => k.startsWith('st-key-rec_card_'))"
     ".slice('st-key-rec_card_'.length))"
 )
-# true (and the time noted) once the rated card is gone and `want` cards are shown
-RERANKED = (
-    "([id, want]) => { const done = !document.querySelector('.st-key-rec_card_' + id)"
-    " && document.querySelectorAll(\"[class*='st-key-rec_card_']\").length >= want;"
-    " if (done) { window.__doneAt = performance.now(); } return done; }"
-)
-ELAPSED = "() => window.__doneAt - window.__clickAt"
+# Armed before a click: window.__settled becomes a promise of the milliseconds from the click
+# to the first frame in which the page shows the outcome. A MutationObserver checks at each
+# change of the page, so waiting costs nothing between changes (ten pages polling every frame
+# would slow the very thing measured).
+ARM = """([kind, arg]) => {
+  const shown = {
+    reranked: ([id, want]) => !document.querySelector('.st-key-rec_card_' + id)
+      && document.querySelectorAll("[class*='st-key-rec_card_']").length >= want,
+    counter: n => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]
+      .some(e => e.innerText.trim() === 'Rated ' + n),
+  }[kind];
+  window.__settled = new Promise(resolve => {
+    const observer = new MutationObserver(() => {
+      if (!shown(arg)) return;
+      observer.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - window.__clickAt));
+    });
+    observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+  });
+}"""
+SETTLED = "() => window.__settled"
 THUMBS = {True: "Thumbs up", False: "Thumbs down"}
 
 
@@ -67,9 +81,9 @@ def rate_top_item(page, liked: bool, list_length: int = 10) -> tuple[str, float]
     page.evaluate(CLICK_CLOCK)
     wait_idle(page)
     item_id = card_ids(page)[0]
+    page.evaluate(ARM, ["reranked", [item_id, list_length]])
     page.locator(thumbs_button(item_id, liked)).click()
-    page.wait_for_function(RERANKED, arg=[item_id, list_length], polling="raf")
-    return item_id, float(page.evaluate(ELAPSED))
+    return item_id, float(page.evaluate(SETTLED))
 
 
 def trivial_round_trips(page, clicks: int) -> list[float]:
@@ -78,15 +92,9 @@ def trivial_round_trips(page, clicks: int) -> list[float]:
     samples = []
     for n in range(clicks):
         wait_idle(page)
+        page.evaluate(ARM, ["counter", n + 1])
         page.locator(f".st-key-fb_{n} button[aria-label='Thumbs up']").click()
-        page.wait_for_function(
-            "n => { const shown = [...document.querySelectorAll("
-            "'[data-testid=stMarkdownContainer]')].some(e => e.innerText.trim() === 'Rated ' + n);"
-            " if (shown) { window.__doneAt = performance.now(); } return shown; }",
-            arg=n + 1,
-            polling="raf",
-        )
-        samples.append(float(page.evaluate(ELAPSED)))
+        samples.append(float(page.evaluate(SETTLED)))
     return samples
 
 
