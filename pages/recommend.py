@@ -36,6 +36,7 @@ from recsys import (
     split_phrases,
 )
 from recsys.encoder import embedding_space
+from recsys.ranking import WEAK_MATCH, closest_match
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
 from recsys.strategies import COMPONENT_LABELS, COMPONENTS, PRESETS, SIMILARITY_LABELS
 
@@ -401,9 +402,24 @@ with left:
         )
         previous_ranks = st.session_state.get("rec_last_ranks", {})
         st.subheader("Recommended for you")
+        if encoder_load().encoder is not None and user.anchor is not None:
+            best = closest_match(embeddings.matrix, user.anchor)
+            if best < WEAK_MATCH:
+                st.info(
+                    f"Nothing in this catalogue is close to your words: the closest item has "
+                    f"similarity {best:.2f}, where interests it covers reach 0.3 or more. The "
+                    "list below is the nearest there is. The model reads English best; try "
+                    "other words, or pick a persona.",
+                    icon=":material/search_off:",
+                )
         _list_summary(recommendations)
         if not recommendations:
-            st.info("You have rated every item in the chosen domains. Widen the domain filter.")
+            st.info(
+                "You have rated every item in the chosen domains. Widen the domain filter."
+                if st.session_state.rec_domains
+                else "You have rated every item in this catalogue. Undo a rating to bring its "
+                "item back, or reset the session to start again."
+            )
         for rec in recommendations:
             _draw_card(rec, previous_ranks.get(rec.item_id), bool(previous_ranks))
         st.session_state.rec_last_ranks = {rec.item_id: rec.rank for rec in recommendations}

@@ -169,3 +169,13 @@ def test_a_long_session_lists_the_latest_ratings_with_undo_and_the_rest_in_a_tab
     app.button(key=f"rated_undo_{catalogue.item_ids[24]}").click().run()
     assert any(h.value == "Rated (24)" for h in app.subheader)
     assert len(app.dataframe[0].value) == 14
+
+
+def test_words_the_model_cannot_read_get_a_sentence_and_still_a_list(app):
+    app.text_area(key="rec_interest_text").input("ジャズとハイキング").run()
+    assert not app.exception
+    notice = [i.value for i in app.info if i.value.startswith("Nothing in this catalogue")]
+    assert len(notice) == 1 and "the closest item has similarity 0.1" in notice[0]
+    assert len(card_keys(app)) == 10
+    app.text_area(key="rec_interest_text").input("jazz and hiking").run()
+    assert not [i for i in app.info if i.value.startswith("Nothing in this catalogue")]

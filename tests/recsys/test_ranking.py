@@ -1,9 +1,10 @@
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from recsys.ranking import cosine_scores, top_k
+from recsys.ranking import WEAK_MATCH, closest_match, cosine_scores, top_k
 
 scores_strategy = arrays(
     np.float64,
@@ -50,3 +51,24 @@ def test_cosine_scores_are_one_product(rng):
     assert scores.shape == (5,)
     assert scores[2] == np.float32(1.0) or abs(scores[2] - 1) < 1e-6
     assert top_k(scores, 1).tolist() == [2]
+
+
+def test_closest_match_is_the_best_cosine():
+    items = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    query = np.array([0.8, 0.6], dtype=np.float32)
+    # by hand: 0.8, 0.48 + 0.48 = 0.96, 0.6
+    assert closest_match(items, query) == pytest.approx(0.96)
+    assert closest_match(items[:0], query) == -1.0
+
+
+@pytest.mark.slow
+def test_words_the_model_cannot_read_are_a_weak_match_and_english_is_not(real_encoder):
+    from recsys.embeddings import EMBEDDINGS_PATH
+
+    items = np.load(EMBEDDINGS_PATH)
+    texts = ["jazz, hiking, Italian cooking", "cars", "ジャズとハイキング", "qwerty asdf"]
+    english, short, japanese, letters = real_encoder.encoder.encode(texts)
+    assert closest_match(items, english) > WEAK_MATCH and closest_match(items, short) > WEAK_MATCH
+    assert (
+        closest_match(items, japanese) < WEAK_MATCH and closest_match(items, letters) < WEAK_MATCH
+    )
