@@ -82,16 +82,27 @@ with st.form("sim_form", border=True):
     run = st.form_submit_button("Run simulation", type="primary", icon=":material/play_arrow:")
 
 
+def _time_left(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
 def _throttled(bar):
     """A progress callback that redraws the bar only when the whole percent changes (every
-    round of every strategy would be hundreds of messages to the browser)."""
+    round of every strategy would be hundreds of messages to the browser), with the time left
+    extrapolated from the time so far once there is enough of it to go on."""
     shown = [-1]
+    started = time.perf_counter()
 
     def report(share: float) -> None:
         percent = int(share * 100)
-        if percent != shown[0]:
-            shown[0] = percent
-            bar.progress(share, text=f"Simulating… {percent}%")
+        if percent == shown[0]:
+            return
+        shown[0] = percent
+        elapsed = time.perf_counter() - started
+        text = f"Simulating… {percent}%"
+        if share >= 0.02 and elapsed >= 1.0:
+            text += f", about {_time_left(elapsed * (1 - share) / share)} left"
+        bar.progress(share, text=text)
 
     return report
 
@@ -133,7 +144,10 @@ if run:
 
 result = st.session_state.get(RESULT_KEY)
 if result is None:
-    st.info("Choose strategies and press **Run simulation**. The defaults take a few seconds.")
+    st.info(
+        "Choose strategies and press **Run simulation**. The defaults take a few seconds; "
+        "larger runs show the time left as they go."
+    )
     st.stop()
 if result["catalogue"] != catalogue.fingerprint:
     st.warning("These results are from another catalogue; run again to simulate this one.")
