@@ -62,8 +62,11 @@ def fit_pca(item_vectors: NDArray[np.float32]) -> Projection:
     axes = np.zeros((item_vectors.shape[1], 2), dtype=np.float64)
     shares = np.zeros(2, dtype=np.float64)
     total = float((singular**2).sum())
+    # Variation below float32 rounding of the data (the mean of identical rows is not always
+    # exactly that row) is no variation: it would show as "PC1 explains 100%" of noise.
+    noise = 1e-5 * max(1.0, float(np.linalg.norm(item_vectors)))
     for k in range(min(2, len(singular))):
-        if singular[k] <= 1e-9 * max(1.0, singular[0]):
+        if singular[k] <= noise:
             break
         # Fix each axis' sign (largest loading positive) so the picture never flips.
         axes[:, k] = right[k] * np.sign(right[k][np.abs(right[k]).argmax()])

@@ -89,8 +89,14 @@ def test_focus_box_by_hand():
 
 @pytest.mark.parametrize(
     "vectors",
-    [np.ones((1, 4)), np.ones((3, 1)), np.tile([[0.6, 0.8]], (4, 1))],
-    ids=["one item", "one dimension", "identical items"],
+    [
+        np.ones((1, 4)),
+        np.ones((3, 1)),
+        np.tile([[0.6, 0.8]], (4, 1)),
+        # a real embedding repeated: the float32 mean is off by rounding, not exactly the row
+        np.tile(np.random.default_rng(3).standard_normal((1, 384)) / np.sqrt(384), (7, 1)),
+    ],
+    ids=["one item", "one dimension", "identical items", "identical 384-d items"],
 )
 def test_pca_without_two_directions_of_variation(vectors):
     projection = fit_pca(vectors.astype(np.float32))
