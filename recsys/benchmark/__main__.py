@@ -86,6 +86,11 @@ def bench_browser(clicks: int, soak_clicks: int) -> None:
                     map_samples.append((time.perf_counter() - started) * 1000)
             print(f"embedding map page after {soak_clicks} thumbs {summary(map_samples)}")
             assert page.locator(CARD).count() == 0  # on the map page now
+            page.get_by_role("link", name="Simulation lab").click()
+            page.get_by_role("button", name="Run simulation").click()
+            page.get_by_role("heading", name="What the numbers say").wait_for(timeout=300_000)
+            page.locator(IDLE).wait_for()
+            print(f"server memory after a default lab run {resident_memory_mb(app.pid):5.0f} MB")
 
 
 def bench_load(sessions: int, seconds: float) -> None:
