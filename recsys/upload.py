@@ -4,16 +4,25 @@ Required columns: ``title`` and ``description``. Optional: ``item_id`` (when abs
 ``u1a2b3c-0001``, ..., the six hex digits from the file's sha256, so the made-up ids of two
 files never collide in one session's ratings), ``domain`` (default ``uploaded``),
 ``category`` (``General``), ``tags`` (empty), ``quality`` and ``hook`` (0.5 each: no claim
-either way). Column names are matched
-without regard to case or surrounding spaces; other columns are ignored.
+either way). Column names are matched without regard to case or surrounding spaces; other
+columns are ignored.
+
+Reading: the text is decoded as UTF-8 (a BOM is dropped), then Windows-1252, then Latin-1;
+a file that starts with a UTF-16 byte-order mark is read as UTF-16. The separator is the one of
+comma, semicolon and tab that finds the most required column names in the header line, then
+the most cells (a tie goes to the comma). A data row never shifts the columns: empty cells
+beyond the header's width are dropped with a notice, and a row with a filled cell there is
+refused (most often an unquoted comma inside a description).
 
 Every problem that refuses a file is a sentence naming it, with spreadsheet row numbers (the
 header is row 1) where they help. Accepted files may come with notices: defaults filled in,
-text truncated, the encoding used, markup that will be shown as plain text.
+text truncated, the encoding or separator used, empty trailing cells dropped, markup that will
+be shown as plain text.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -36,9 +45,18 @@ DEFAULTS: dict[str, object] = {
     "quality": 0.5,
     "hook": 0.5,
 }
-ENCODINGS = ("utf-8-sig", "latin-1")  # utf-8-sig reads plain UTF-8 too, and drops a BOM
+#: Tried in order; utf-8-sig reads plain UTF-8 too and drops a BOM. Windows-1252 is what Excel
+#: on Windows saves; it leaves five bytes undefined, which Latin-1 (any byte) then reads.
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1", "utf-16": "UTF-16"}
+#: Separators a spreadsheet may save, by the word the visitor's notice uses.
+SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|javascript:", re.IGNORECASE)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_NEEDS_COLUMNS = (
+    "A catalogue needs at least title and description (download the template to see the format)."
+)
 
 
 @dataclass(frozen=True)
@@ -52,12 +70,62 @@ class UploadResult:
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
+    """The text and the encoding it was read with; (None, "") for binary data."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None, ""
+        return (None, "") if "\x00" in text else (text, "utf-16")
+    if b"\x00" in data:
+        return None, ""
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    return None, ""
+    return None, ""  # unreachable: Latin-1 reads any byte
+
+
+def _header_names(line: str, separator: str) -> list[str]:
+    return [name.strip().lower() for name in next(csv.reader([line], delimiter=separator), [])]
+
+
+def _separator(header_line: str) -> str:
+    """The separator under which the header line names the most required columns, then has
+    the most cells; a tie goes to the comma (the first in ``SEPARATORS``)."""
+
+    def fit(separator: str) -> tuple[int, int]:
+        names = _header_names(header_line, separator)
+        return sum(name in REQUIRED_COLUMNS for name in names), len(names)
+
+    return max(SEPARATORS, key=fit)
+
+
+def _is_blank(record: list[str]) -> bool:
+    """A line pandas skips: empty, or only spaces."""
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def _wide_rows(text: str, separator: str) -> tuple[int, list[int], list[int]]:
+    """The header's width, and the 0-based data rows with cells beyond it: those whose extra
+    cells are all empty, and those with something in them."""
+    if csv.field_size_limit() < MAX_BYTES:  # one quoted cell may be nearly the whole file
+        csv.field_size_limit(MAX_BYTES)  # process-wide, but only ever raised, to one value
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records = [record for record in reader if not _is_blank(record)]
+    width = len(records[0]) if records else 0
+    empty_extra, filled_extra = [], []
+    for row, record in enumerate(records[1:]):
+        if len(record) > width:
+            extra = record[width:]
+            (filled_extra if any(cell.strip() for cell in extra) else empty_extra).append(row)
+    return width, empty_extra, filled_extra
+
+
+def _starts_rows(rows: list[int]) -> str:
+    """'Row 3 has' or 'Rows 3, 4 have', for the start of a sentence."""
+    return spreadsheet_rows(rows).capitalize() + (" have" if len(rows) > 1 else " has")
 
 
 def read_catalogue_csv(
@@ -70,42 +138,87 @@ def read_catalogue_csv(
         return UploadResult(
             None, [f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB."]
         )
-    if not data.strip():
-        return UploadResult(None, ["The file is empty."])
-    if b"\x00" in data:
-        return UploadResult(None, ["The file contains binary data, so it is not a CSV text file."])
     text, encoding = _decode(data)
     if text is None:
-        return UploadResult(None, ["The file is not text in UTF-8 or Latin-1."])
+        return UploadResult(None, ["The file contains binary data, so it is not a CSV text file."])
+    if not text.strip():
+        return UploadResult(None, ["The file is empty."])
     notices = []
-    if encoding == "latin-1":
-        notices.append("The file is not UTF-8, so it was read as Latin-1.")
+    if encoding in ENCODING_NAMES:
+        tried = " or Windows-1252" if encoding == "latin-1" else ""
+        notices.append(
+            f"The file is not UTF-8{tried}, so it was read as {ENCODING_NAMES[encoding]}."
+        )
+    header_line = next(line for line in text.splitlines() if line.strip())
+    separator = _separator(header_line)
+    if separator != ",":
+        notices.append(
+            f"The file is separated by {SEPARATORS[separator]}, not commas, so it was read that "
+            "way."
+        )
+    elif text.lstrip().startswith(("{", "[")) and not set(REQUIRED_COLUMNS) & set(
+        _header_names(header_line, ",")
+    ):
+        return UploadResult(
+            None,
+            [
+                "The file looks like JSON, not CSV: please upload a CSV file whose header row "
+                "names at least title and description (download the template to see the format)."
+            ],
+            notices,
+        )
     try:
-        items = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        return UploadResult(None, [f"The file could not be read as CSV ({error})."])
-    header = [name.strip().lower() for name in next(csv.reader(io.StringIO(text)), [])]
+        width, empty_extra, filled_extra = _wide_rows(text, separator)
+        items = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            index_col=False,  # never take the first column as the index when rows are wider
+            usecols=range(width),  # cells beyond the header: dropped or refused above
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as error:
+        return UploadResult(None, [f"The file could not be read as CSV ({error})."], notices)
+    header = _header_names(header_line, separator)
     if len(header) != len(items.columns):  # defensive: fall back to pandas' own names
         header = [str(column).strip().lower() for column in items.columns]
     named = [i for i, name in enumerate(header) if name]  # spreadsheets add unnamed columns
     items, header = items.iloc[:, named], [header[i] for i in named]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
-        return UploadResult(None, [f"Columns appear twice: {', '.join(repeated)}."])
+        return UploadResult(None, [f"Columns appear twice: {', '.join(repeated)}."], notices)
     items.columns = header
     if len(items) == 0:
-        return UploadResult(None, ["The file has a header but no rows."])
+        return UploadResult(None, ["The file has a header but no rows."], notices)
     if len(items) > MAX_ROWS:
-        return UploadResult(None, [f"The file has {len(items):,} rows; the limit is {MAX_ROWS:,}."])
+        return UploadResult(
+            None, [f"The file has {len(items):,} rows; the limit is {MAX_ROWS:,}."], notices
+        )
     missing = [column for column in REQUIRED_COLUMNS if column not in items.columns]
     if missing:
         return UploadResult(
             None,
             [
                 f"Missing required column{'s' if len(missing) > 1 else ''}: "
-                f"{', '.join(missing)}. A catalogue needs at least title and description "
-                "(download the template to see the format)."
+                f"{', '.join(missing)}. {_NEEDS_COLUMNS}"
             ],
+            notices,
+        )
+    columns = f"column{'s' if width > 1 else ''}"
+    if filled_extra:
+        return UploadResult(
+            None,
+            [
+                f"{_starts_rows(filled_extra)} more cells than the header's {width} {columns}, "
+                "most likely because a text such as a description contains a comma: put such "
+                "text in double quotes."
+            ],
+            notices,
+        )
+    if empty_extra:
+        notices.append(
+            f"{_starts_rows(empty_extra)} empty cells after the header's {width} {columns}; "
+            "they were dropped."
         )
     items = items.loc[:, [c for c in COLUMNS if c in items.columns]]
     for column in items.columns:

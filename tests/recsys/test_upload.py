@@ -3,6 +3,8 @@ import io
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recsys.catalog import load_catalogue
 from recsys.upload import (
@@ -55,6 +57,9 @@ def test_only_title_and_description_are_needed_and_ids_are_made():
         ("name,text\nA,alpha\n", "items.csv", "Missing required columns: title, description."),
         ("title,summary\nA,alpha\n", "items.csv", "Missing required column: description."),
         ('title,description\n"A,alpha\n', "items.csv", "could not be read as CSV"),
+        ('{"title": "A", "description": "b"}', "items.csv", "The file looks like JSON, not CSV"),
+        ('[\n  {"title": "A", "description": "b"}\n]\n', "items.csv", "looks like JSON"),
+        ("title,description\nA,b\n".encode("utf-16-le"), "items.csv", "binary data"),  # no BOM
     ],
 )
 def test_refused_files_say_why(data, name, message):
@@ -96,12 +101,140 @@ def test_limits_on_size_and_rows():
     assert len(read(exactly).catalogue) == MAX_ROWS
 
 
-def test_utf8_with_bom_and_latin1_are_read():
+def test_encodings_are_tried_in_order_and_named():
     bom = read("\ufeff" + GOOD)
     assert bom.catalogue is not None and "item_id" in bom.catalogue.items.columns
-    latin = read("title,description\nCafé Crème,Un café très doux\n".encode("latin-1"))
+    assert not any("UTF-8" in n for n in bom.notices)
+    text = "title,description\nCafé – crème,“Doux” et l’été à 3 €\n"
+    windows = read(text.encode("cp1252"))
+    assert windows.catalogue.items.loc[0, ["title", "description"]].tolist() == [
+        "Café – crème",
+        "“Doux” et l’été à 3 €",
+    ]
+    assert windows.notices[0] == "The file is not UTF-8, so it was read as Windows-1252."
+    # 0x81 is undefined in Windows-1252: such a file can only be Latin-1
+    latin = read(b"title,description\nCaf\xe9 Cr\xe8me,Un caf\xe9 \x81doux\n")
     assert latin.catalogue.items["title"][0] == "Café Crème"
-    assert "read as Latin-1" in latin.notices[0]
+    assert latin.notices[0] == ("The file is not UTF-8 or Windows-1252, so it was read as Latin-1.")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read_as_text(codec):
+    data = ("\ufeff" if codec.endswith("be") else "") + "title,description\nCafé,Doux – ok\n"
+    result = read(data.encode(codec))
+    assert result.problems == []
+    assert result.catalogue.items.loc[0, ["title", "description"]].tolist() == [
+        "Café",
+        "Doux – ok",
+    ]
+    assert result.notices[0] == "The file is not UTF-8, so it was read as UTF-16."
+
+
+@pytest.mark.parametrize(
+    ("separator", "word"), [(";", "semicolons"), ("\t", "tabs")], ids=["semicolons", "tabs"]
+)
+def test_semicolon_and_tab_separated_files_are_read_with_a_notice(separator, word):
+    rows = [
+        ["item_id", "title", "description", "tags"],
+        ["s1", "Ridge, Walks", "Up, then down", ""],
+    ]
+    result = read("".join(separator.join(row) + "\n" for row in rows))
+    assert result.problems == []
+    assert result.catalogue.items.loc[0, ["item_id", "title", "description"]].tolist() == [
+        "s1",
+        "Ridge, Walks",  # a comma is plain text in a file separated by something else
+        "Up, then down",
+    ]
+    assert (
+        result.notices[0]
+        == f"The file is separated by {word}, not commas, so it was read that way."
+    )
+
+
+def test_the_separator_is_chosen_by_the_header_not_by_the_cells():
+    # tags are separated by "; " inside a comma-separated file, as in the template
+    data = 'title,description,tags\nA,alpha,"x; y; z"\nB,beta,a; b\n'
+    result = read(data)
+    assert result.problems == [] and not any("separated by" in n for n in result.notices)
+    assert result.catalogue.items["tags"].tolist() == ["x; y; z", "a; b"]
+    half = read("title;summary\nA;b\n")  # semicolons, and a column really missing
+    assert half.problems[0].startswith("Missing required column: description.")
+    assert half.notices == [
+        "The file is separated by semicolons, not commas, so it was read that way."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "rows"),
+    [
+        ("title,description\nComets,About comets,\nBread,About bread,\n", "Rows 2, 3 have"),
+        ("title,description\nComets,About comets\nBread,About bread,,\n", "Row 3 has"),
+        ("Title,Description\nComets,About comets, \nBread,About bread\n", "Row 2 has"),
+    ],
+    ids=["every row", "last row, two cells", "first row, a space"],
+)
+def test_empty_cells_beyond_the_header_are_dropped_with_a_notice(data, rows):
+    # Without index_col=False, pandas takes the first column as the index when every row has
+    # one cell more than the header, and the titles become row labels.
+    result = read(data)
+    assert result.problems == []
+    items = result.catalogue.items
+    assert items["title"].tolist() == ["Comets", "Bread"]
+    assert items["description"].tolist() == ["About comets", "About bread"]
+    assert items.index.tolist() == [0, 1]
+    assert (
+        result.notices[0] == f"{rows} empty cells after the header's 2 columns; they were dropped."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "rows"),
+    [
+        (
+            "title,description\nComets,About comets,extra\nBread,About bread,extra\n",
+            "Rows 2, 3 have",
+        ),
+        ("title,description\nComets,About comets\nBread,About, bread\n", "Row 3 has"),
+        ("title,description\nComets,,,x\nBread,About bread\n", "Row 2 has"),
+        ("title,description\nA,b\nC,d,e\n", "Row 3 has"),
+    ],
+    ids=["every row", "unquoted comma", "far beyond", "one row"],
+)
+def test_a_filled_cell_beyond_the_header_refuses_the_file_naming_the_rows(data, rows):
+    result = read(data)
+    assert result.catalogue is None
+    assert result.problems == [
+        f"{rows} more cells than the header's 2 columns, most likely because a text such as a "
+        "description contains a comma: put such text in double quotes."
+    ]
+
+
+def test_rows_beyond_the_header_are_counted_like_every_other_row_problem():
+    data = "title,description\n\nA,a\n   \nB,b,x\n" + "".join(f"T{i},t{i}\n" for i in range(9))
+    data += "".join(f"U{i},u{i},x\n" for i in range(9))
+    assert read(data).problems[0].startswith("Rows 3, 13, 14, 15, 16, 17, 18, 19 and 2 more have")
+    quoted = read('title,description\n"Comets, and more","About comets, quoted"\n')
+    assert quoted.problems == [] and quoted.catalogue.items["title"][0] == "Comets, and more"
+
+
+@given(
+    trailing=st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=6),
+    spaces=st.booleans(),
+)
+def test_any_number_of_empty_trailing_cells_reads_like_none(trailing, spaces):
+    rows = [(f"Title {i}", f"About {i}") for i in range(len(trailing))]
+    clean = "item_id,title,description\n" + "".join(
+        f"i{i},{t},{d}\n" for i, (t, d) in enumerate(rows)
+    )
+    pad = " ," if spaces else ","
+    padded = "item_id,title,description\n" + "".join(
+        f"i{i},{t},{d}" + pad * n + "\n"
+        for i, ((t, d), n) in enumerate(zip(rows, trailing, strict=True))
+    )
+    expected, got = read(clean), read(padded)
+    assert got.problems == []
+    pd.testing.assert_frame_equal(got.catalogue.items, expected.catalogue.items)
+    assert any("they were dropped" in n for n in got.notices) == any(trailing)
 
 
 def test_long_descriptions_are_cut_with_a_notice():
