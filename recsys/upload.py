@@ -4,8 +4,8 @@ Required columns: ``title`` and ``description``. Optional: ``item_id`` (when abs
 ``u1a2b3c-0001``, ..., the six hex digits from the file's sha256, so the made-up ids of two
 files never collide in one session's ratings), ``domain`` (default ``uploaded``),
 ``category`` (``General``), ``tags`` (empty), ``quality`` and ``hook`` (0.5 each: no claim
-either way). Column names are matched without regard to case or surrounding spaces; other
-columns are ignored.
+either way); blank ``domain`` and ``category`` cells get the same defaults. Column names are
+matched without regard to case or surrounding spaces; other columns are ignored.
 
 Reading: the text is decoded as UTF-8 (a BOM is dropped), then Windows-1252, then Latin-1;
 a file that starts with a UTF-16 byte-order mark is read as UTF-16. The separator is the one of
@@ -27,6 +27,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -229,17 +230,31 @@ def read_catalogue_csv(
     filled = [column for column in COLUMNS if column not in items.columns]
     if "item_id" not in items.columns:
         items["item_id"] = [f"{_id_prefix(data)}-{i:04d}" for i in range(1, len(items) + 1)]
+    blank_cells = []
     for column, value in DEFAULTS.items():
         if column not in items.columns:
             items[column] = value
         elif column in ("quality", "hook"):
             items[column] = pd.to_numeric(items[column])
+        elif value != "" and (blank := items[column] == "").any():
+            items.loc[blank, column] = value
+            rows = spreadsheet_rows(items.index[blank].tolist())
+            blank_cells.append(f"{column} = {_shown_default(column)} in {rows}")
+    defaults = []
     if filled:
-        notices.append(
+        defaults.append(
             "Columns not in the file were filled with defaults: "
             + ", ".join(f"{c} = {_shown_default(c)}" for c in filled)
             + "."
         )
+    if blank_cells:
+        defaults.append(
+            f"Blank cells were filled with defaults{' too' if filled else ''}: "
+            + "; ".join(blank_cells)
+            + "."
+        )
+    if defaults:
+        notices.append(" ".join(defaults))
     too_long = items["description"].str.len() > max_description_chars
     if too_long.any():
         items.loc[too_long, "description"] = (
@@ -258,6 +273,29 @@ def read_catalogue_csv(
             f"HTML or script in {spreadsheet_rows(rows)} is shown as plain text and never run."
         )
     return UploadResult(make_catalogue(items), [], notices)
+
+
+def already_rated_notice(
+    catalogue: Catalogue, rated_ids: Collection[str], shown: int = 3
+) -> str | None:
+    """A sentence when items of ``catalogue`` have ids the visitor has already rated (such
+    items are never recommended again), naming up to ``shown`` of them; else None."""
+    clashes = [item_id for item_id in catalogue.item_ids if item_id in rated_ids]
+    if not clashes:
+        return None
+    named = ", ".join(f"“{item_id}”" for item_id in clashes[:shown])
+    more = f" and {len(clashes) - shown:,} more" if len(clashes) > shown else ""
+    if len(clashes) == 1:
+        return (
+            f"1 item in this file has an id you have already rated in this session ({named}): "
+            "it counts as already rated and will not be recommended unless you undo that "
+            "rating on the Recommend page or give the item another id."
+        )
+    return (
+        f"{len(clashes):,} items in this file have ids you have already rated in this session "
+        f"({named}{more}): they count as already rated and will not be recommended unless you "
+        "undo those ratings on the Recommend page or give the items other ids."
+    )
 
 
 def _id_prefix(data: bytes) -> str:
@@ -283,5 +321,9 @@ def csv_safe(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def template_csv(catalogue: Catalogue, rows: int = 3) -> str:
-    """The upload format, by example: the full header and a few shipped items."""
-    return csv_safe(catalogue.items.head(rows)).to_csv(index=False)
+    """The upload format, by example: the full header and a few shipped items, with ids of
+    their own (``my-001``, ...) so an item built on the template never takes the id of a
+    shipped item the visitor may have rated."""
+    sample = catalogue.items.head(rows)
+    sample = sample.assign(item_id=[f"my-{i:03d}" for i in range(1, len(sample) + 1)])
+    return csv_safe(sample).to_csv(index=False)

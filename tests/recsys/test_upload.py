@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recsys.catalog import load_catalogue
+from recsys.catalog import load_catalogue, make_catalogue
 from recsys.upload import (
     MAX_BYTES,
     MAX_ROWS,
+    already_rated_notice,
     csv_safe,
     read_catalogue_csv,
     template_csv,
@@ -273,6 +274,65 @@ def test_template_round_trips_through_the_reader():
     result = read(template)
     assert result.problems == [] and len(result.catalogue) == 3
     assert list(pd.read_csv(io.StringIO(template)).columns)[:3] == ["item_id", "title", "domain"]
+
+
+def test_template_ids_are_not_shipped_ids():
+    shipped = load_catalogue()
+    ids = read(template_csv(shipped)).catalogue.item_ids
+    assert ids == ["my-001", "my-002", "my-003"]
+    assert not set(ids) & set(shipped.item_ids)
+
+
+def test_blank_domain_and_category_cells_get_the_defaults_with_a_notice():
+    data = (
+        "item_id,title,description,domain,category\n"
+        "a1,One,first,,\n"
+        "a2,Two,second,space,  \n"
+        "a3,Three,third,,Stars\n"
+    )
+    result = read(data)
+    items = result.catalogue.items
+    assert items["domain"].tolist() == ["uploaded", "space", "uploaded"]
+    assert items["category"].tolist() == ["General", "General", "Stars"]
+    assert result.notices == [
+        "Columns not in the file were filled with defaults: tags = (none), quality = 0.5, "
+        "hook = 0.5. Blank cells were filled with defaults too: domain = uploaded in rows 2, 4; "
+        "category = General in rows 2, 3."
+    ]
+    full = read(
+        "item_id,title,description,domain,category,tags,quality,hook\na1,One,first,,x,,0.5,0.5\n"
+    )
+    assert full.notices == ["Blank cells were filled with defaults: domain = uploaded in row 2."]
+
+
+def test_ids_already_rated_are_named():
+    items = pd.DataFrame(
+        {
+            "item_id": ["ecommerce-001", "my-2", "news-004", "news-005", "news-006"],
+            "title": list("ABCDE"),
+            "domain": "uploaded",
+            "category": "General",
+            "tags": "",
+            "description": list("abcde"),
+            "quality": 0.5,
+            "hook": 0.5,
+        }
+    )
+    catalogue = make_catalogue(items)
+    assert already_rated_notice(catalogue, {}) is None
+    assert already_rated_notice(catalogue, {"books-001": True}) is None
+    assert already_rated_notice(catalogue, {"ecommerce-001": True, "books-001": False}) == (
+        "1 item in this file has an id you have already rated in this session "
+        "(“ecommerce-001”): it counts as already rated and will not be recommended unless you "
+        "undo that rating on the Recommend page or give the item another id."
+    )
+    rated = dict.fromkeys(["news-006", "news-005", "news-004", "ecommerce-001"], True)
+    assert already_rated_notice(catalogue, rated) == (
+        "4 items in this file have ids you have already rated in this session "
+        "(“ecommerce-001”, “news-004”, “news-005” and 1 more): they count as already rated and "
+        "will not be recommended unless you undo those ratings on the Recommend page or give "
+        "the items other ids."
+    )
 
 
 def test_unnamed_spreadsheet_columns_are_ignored():
