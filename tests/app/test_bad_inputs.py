@@ -31,7 +31,10 @@ TOO_LONG = (
     "Your interests are 2,001 characters long; please keep them under 2,000 (the model reads "
     "only about the first 200 words)."
 )
-ALL_RATED = "You have rated every item in the chosen domains. Widen the domain filter."
+ALL_RATED = (  # no domain filter is set, so the way out is Undo (pages/recommend.py)
+    "You have rated every item in this catalogue. Undo a rating to bring its item back, or reset "
+    "the session to start again."
+)
 NO_LOG = (
     "This catalogue has no interaction log, so collaborative filtering and popularity are off: "
     "the list is ranked by the remaining components."
