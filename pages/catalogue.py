@@ -5,13 +5,20 @@ import streamlit as st
 from pages.resources import (
     active_catalogue,
     plain,
+    profile,
     restore_shipped_catalogue,
     shipped_catalogue,
     uploaded,
     use_uploaded,
 )
 from recsys import csv_safe, read_catalogue_csv, template_csv
-from recsys.upload import DEFAULTS, MAX_BYTES, MAX_DESCRIPTION_CHARS, MAX_ROWS
+from recsys.upload import (
+    DEFAULTS,
+    MAX_BYTES,
+    MAX_DESCRIPTION_CHARS,
+    MAX_ROWS,
+    already_rated_notice,
+)
 
 catalogue = active_catalogue()
 items = catalogue.items
@@ -137,19 +144,25 @@ if file is not None:
     result = checked[1]
     for problem in result.problems:  # they may quote the file's name or its ids
         st.error(plain(problem), icon=":material/error:")
-    for notice in result.notices:
+    notices = list(result.notices)
+    if result.catalogue is not None:  # ratings change between runs: checked on every run
+        notices.append(already_rated_notice(result.catalogue, profile().rated))
+    for notice in filter(None, notices):
         st.warning(plain(notice), icon=":material/info:")
     if result.catalogue is None:
         st.caption("Nothing was changed: your current catalogue and session are as they were.")
     elif upload is not None and upload.catalogue.fingerprint == result.catalogue.fingerprint:
         st.success("This file is the catalogue in use.", icon=":material/check:")
     else:
-        st.success(f"{len(result.catalogue):,} items are ready.", icon=":material/check:")
+        ready = len(result.catalogue)
+        st.success(
+            f"{ready:,} {'items are' if ready != 1 else 'item is'} ready.", icon=":material/check:"
+        )
         if st.button("Embed and use this catalogue", type="primary", key="cat_use"):
             seconds = use_uploaded(file.name, result.catalogue)
             st.session_state.cat_embedded_note = (
-                f"Embedded {len(result.catalogue):,} items in {seconds:.1f} s "
-                f"({len(result.catalogue) / seconds:,.0f} items/s). The Recommend page now "
+                f"Embedded {ready:,} item{'s' if ready != 1 else ''} in {seconds:.1f} s "
+                f"({ready / seconds:,.0f} items/s). The Recommend page now "
                 "uses your catalogue."
             )
             st.rerun()
