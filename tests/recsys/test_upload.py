@@ -163,6 +163,9 @@ def test_the_separator_is_chosen_by_the_header_not_by_the_cells():
     assert half.notices == [
         "The file is separated by semicolons, not commas, so it was read that way."
     ]
+    wrong = read("name;text\nA;b\n")  # no required name either way: the cells decide
+    assert wrong.problems[0].startswith("Missing required columns: title, description.")
+    assert wrong.notices == half.notices
 
 
 @pytest.mark.parametrize(
