@@ -229,7 +229,8 @@ def read_catalogue_csv(
         return UploadResult(None, problems, notices)
     filled = [column for column in COLUMNS if column not in items.columns]
     if "item_id" not in items.columns:
-        items["item_id"] = [f"{_id_prefix(data)}-{i:04d}" for i in range(1, len(items) + 1)]
+        prefix = _id_prefix(data)  # a sha256 of the whole file: once, not once per row
+        items["item_id"] = [f"{prefix}-{i:04d}" for i in range(1, len(items) + 1)]
     blank_cells = []
     for column, value in DEFAULTS.items():
         if column not in items.columns:
