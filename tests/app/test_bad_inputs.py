@@ -149,18 +149,23 @@ def test_text_in_another_language(app):
     assert "jazz" in title_and_description.lower()  # the words it shares with English carry it
 
 
-def test_a_script_the_model_cannot_read_gets_a_weak_list_and_no_word_about_it(app):
-    """Documents a gap (see the inventory): Japanese text is ranked, with no sentence."""
-
+def test_a_script_the_model_cannot_read_gets_the_nearest_list_and_a_sentence_saying_so(app):
     def best_cosine(at) -> float:
         return max(float(re.search(r"\((\d\.\d\d)\)$", r)[1]) for r in reasons(at))
 
+    def weak_match(at) -> list[str]:
+        return [i.value for i in at.info if i.value.startswith("Nothing in this catalogue")]
+
     app.text_area(key="rec_interest_text").input("jazz and hiking").run()
     english = best_cosine(app)
+    assert not weak_match(app)
     app.text_area(key="rec_interest_text").input("ジャズとハイキング").run()
     assert not app.exception
     assert not app.warning and len(card_keys(app)) == 10
     assert best_cosine(app) < 0.25 < english
+    (notice,) = weak_match(app)
+    assert float(re.search(r"the closest item has similarity (\d\.\d\d)", notice)[1]) < 0.25
+    assert "The model reads English best" in notice
 
 
 def test_rating_every_item_says_what_to_do_and_undo_brings_one_back(app):
