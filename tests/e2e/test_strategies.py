@@ -30,7 +30,10 @@ def test_moving_the_diversity_slider_changes_the_lists_diversity(page, artifacts
     plain = float(metric_value(page, "Diversity"))
     open_strategy_controls(page)
     sidebar = page.locator("[data-testid='stSidebar']")
+    main = page.locator("[data-testid='stMain']")
     sidebar.get_by_text("MMR", exact=True).click()
+    # MMR at λ = 0.7 is the "Adaptive + diverse" preset: wait for the list it ranked
+    main.get_by_text("Ranked by Adaptive + diverse.", exact=False).wait_for()
     wait_idle(page)
     slider = sidebar.locator(".st-key-rec_lambda input[type='range']")
     slider.focus()
@@ -38,6 +41,7 @@ def test_moving_the_diversity_slider_changes_the_lists_diversity(page, artifacts
     sidebar.locator(".st-key-rec_lambda [data-testid='stSliderThumbValue']").get_by_text(
         "0.00"
     ).wait_for()
+    main.get_by_text("Ranked by Custom.", exact=False).wait_for()
     wait_idle(page)
     page.wait_for_function(
         "plain => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
