@@ -22,6 +22,7 @@ from recsys.benchmark.compute import (
     bench_recommend,
     bench_simulation,
     bench_upload,
+    median_p95,
     summary,
 )
 
@@ -37,7 +38,6 @@ def bench_browser(clicks: int, soak_clicks: int) -> None:
     from recsys.benchmark.visitors import (
         CARD,
         IDLE,
-        median_p95,
         rate_top_item,
         soak,
         trivial_round_trips,

@@ -21,9 +21,13 @@ def timings_ms(action: Callable[[], object], repeat: int, warmup: int = 3) -> li
     return samples
 
 
+def median_p95(samples: list[float]) -> tuple[float, float]:
+    return statistics.median(samples), float(np.percentile(samples, 95))
+
+
 def summary(samples: list[float]) -> str:
-    p95 = float(np.percentile(samples, 95))
-    return f"median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms   (n={len(samples)})"
+    median, p95 = median_p95(samples)
+    return f"median {median:7.2f} ms   p95 {p95:7.2f} ms   (n={len(samples)})"
 
 
 def bench_model(repeat: int) -> None:

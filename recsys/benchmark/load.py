@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recsys.benchmark.compute import median_p95
 from recsys.benchmark.serve import (
     CHROMIUM_FLAGS,
     CHROMIUM_PATH,
@@ -36,7 +37,6 @@ from recsys.benchmark.visitors import (
     EXCEPTION,
     IDLE,
     SETTLED,
-    median_p95,
     thumbs_button,
 )
 

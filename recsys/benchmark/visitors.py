@@ -12,11 +12,8 @@ test driver's own overhead.
 from __future__ import annotations
 
 import json
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 CARD = "[class*='st-key-rec_card_']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -161,7 +158,3 @@ def soak(page, server_pid: int, clicks: int = 300, settle_after: int = 50) -> So
         memory.append(resident_memory_mb(server_pid))
     wait_idle(page)
     return SoakReport(clicked, latencies, memory, settle_after, download_session(page))
-
-
-def median_p95(samples: list[float]) -> tuple[float, float]:
-    return statistics.median(samples), float(np.percentile(samples, 95))

@@ -2,8 +2,9 @@
 
 import json
 
+from recsys.benchmark.compute import median_p95
 from recsys.benchmark.load import UPLOADERS, run_load
-from recsys.benchmark.visitors import median_p95, soak
+from recsys.benchmark.visitors import soak
 from tests.e2e.streamlit_page import type_interests
 
 
