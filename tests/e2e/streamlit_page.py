@@ -1,6 +1,6 @@
 """Reading and driving the app's pages in a real browser, the way a visitor does."""
 
-from recsys.benchmark.visitors import CARD, card_ids, type_interests, wait_idle
+from recsys.benchmark.visitors import CARD, card_ids, thumbs_button, type_interests, wait_idle
 
 __all__ = ["CARD", "card_ids", "chart_points", "rate", "type_interests", "wait_idle"]
 
@@ -10,7 +10,7 @@ def chart_points(page) -> int:
 
 
 def rate(page, item_id: str, thumbs: str) -> None:
-    page.locator(f".st-key-rec_fb_{item_id} button[aria-label='Thumbs {thumbs}']").click()
+    page.locator(thumbs_button(item_id, liked=thumbs == "up")).click()
     page.locator(f".st-key-rated_{item_id}").wait_for()
     page.locator(f".st-key-rec_card_{item_id}").wait_for(state="detached")
     wait_idle(page)
