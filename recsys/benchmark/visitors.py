@@ -18,6 +18,7 @@ from pathlib import Path
 CARD = "[class*='st-key-rec_card_']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION = "[data-testid='stException']"
+MAP_CHART = ".st-key-map_chart"  # the Embedding map page's scatter plot
 CLICK_CLOCK = (
     "() => { if (window.__clockOn) return; window.__clockOn = true;"
     " document.addEventListener('click', () => { window.__clickAt = performance.now(); },"

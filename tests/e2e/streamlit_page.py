@@ -1,8 +1,15 @@
 """Reading and driving the app's pages in a real browser, the way a visitor does."""
 
-from recsys.benchmark.visitors import CARD, card_ids, thumbs_button, type_interests, wait_idle
+from recsys.benchmark.visitors import (
+    CARD,
+    MAP_CHART,
+    card_ids,
+    thumbs_button,
+    type_interests,
+    wait_idle,
+)
 
-__all__ = ["CARD", "card_ids", "chart_points", "rate", "type_interests", "wait_idle"]
+__all__ = ["CARD", "MAP_CHART", "card_ids", "chart_points", "rate", "type_interests", "wait_idle"]
 
 
 def chart_points(page) -> int:

@@ -1,6 +1,6 @@
 """The embedding map in a real browser, after a few thumbs on the Recommend page."""
 
-from tests.e2e.streamlit_page import card_ids, rate, type_interests, wait_idle
+from tests.e2e.streamlit_page import MAP_CHART, card_ids, rate, type_interests, wait_idle
 
 
 def test_map_shows_the_path_and_the_liked_items(page, artifacts):
@@ -8,7 +8,9 @@ def test_map_shows_the_path_and_the_liked_items(page, artifacts):
     for step in range(3):
         rate(page, card_ids(page)[0], "up" if step != 1 else "down")
     page.get_by_role("link", name="Embedding map").click()
-    chart = page.locator(".stPlotlyChart").first
+    # The map by its key: until the Recommend page's elements are cleared, ".stPlotlyChart"
+    # can still find its satisfaction chart.
+    chart = page.locator(MAP_CHART)
     chart.locator(".scatterlayer .trace").first.wait_for()
     wait_idle(page)
     legend = chart.locator(".legend").text_content()  # SVG: text, not layout
