@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from recsys.benchmark.serve import ROOT, served_app
-from tests.e2e.streamlit_page import card_ids, type_interests
+from tests.e2e.streamlit_page import card_ids, type_interests, wait_idle
 
 APP_FILES = ("app.py", "pages", "recsys", "assets", ".streamlit")
 INTERESTS = "board games for families, puzzles and chess"
@@ -70,6 +70,7 @@ def test_without_the_model_package_the_app_runs_on_tfidf_and_says_so(browser, tm
         assert "Model: TF-IDF (fallback)" in sidebar
         page.get_by_role("link", name="Simulation lab").click()
         page.get_by_role("heading", name="Simulation lab").wait_for()
+        wait_idle(page)  # the Recommend page's banner is gone once the lab's run has finished
         assert page.locator("[data-testid='stAlert']").filter(has_text="TF-IDF mode").count()
 
 
