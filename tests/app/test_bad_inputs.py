@@ -191,6 +191,7 @@ def test_all_strategy_weights_at_zero_rank_by_content(listed):
     assert not listed.exception
     assert card_keys(listed) == before
     assert any("Score = 1.00 × content, each scaled to 0-1" in c for c in captions(listed))
+    assert any("Every β is 0" in i.value for i in listed.sidebar.info)
 
 
 def test_ratings_made_before_a_catalogue_change_stay_and_can_be_undone(listed):
