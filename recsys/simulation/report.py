@@ -103,9 +103,11 @@ def interval_for(measure: str, values: NDArray[np.floating]) -> Interval:
 def per_user(run: StrategyRun) -> dict[str, NDArray[np.float64]]:
     """Each measure of the module docstring, one value per user."""
     served = run.active.sum(axis=0)
+    # a slate of one item has no diversity (NaN): a user who only ever saw those has none
+    seen = run.active & ~np.isnan(run.diversity)
     with np.errstate(invalid="ignore", divide="ignore"):
         like_rate = np.where(served > 0, (run.thumbs > 0).sum(axis=0) / served, np.nan)
-        diversity = np.nanmean(np.where(run.active, run.diversity, np.nan), axis=0)
+        diversity = np.where(seen, run.diversity, 0.0).sum(axis=0) / seen.sum(axis=0)
     return {
         "final_satisfaction": run.satisfaction[-1],
         "retention": run.active[-1].astype(np.float64),

@@ -167,7 +167,9 @@ class Responses:
 
 
 def _sigmoid(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    return 1.0 / (1.0 + np.exp(-x))
+    """1 / (1 + e^-x), written so that e^... never overflows for large |x|."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def respond(

@@ -1,22 +1,24 @@
 import math
+import warnings
 
 import numpy as np
 import pytest
 
 from recsys.catalog import ASSETS_DIR, load_catalogue
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
-from recsys.simulation.environment import slate_diversity
+from recsys.simulation.environment import StrategyRun, slate_diversity
 from recsys.simulation.report import (
     curves,
     differences,
     mean_interval,
     paired_difference,
+    per_user,
     reading,
     runs_csv,
     share_interval,
     summary,
 )
-from recsys.simulation.users import Population, respond
+from recsys.simulation.users import Population, _sigmoid, respond
 from recsys.strategies import PRESETS, RankingContext
 from tests.conftest import made_up_personas
 
@@ -191,3 +193,29 @@ def test_differences_table_by_hand(lab_inputs):
     clicks = (runs[1].chosen >= 0).sum(axis=0) - (runs[0].chosen >= 0).sum(axis=0)
     assert table.loc[0, "clicks"] == pytest.approx(clicks.mean())
     assert (table["clicks_low"] <= table["clicks"]).all()
+
+
+def test_sigmoid_is_exact_at_the_extremes_without_overflow():
+    x = np.array([-1000.0, -2.0, 0.0, 2.0, 1000.0])
+    with np.errstate(over="raise"):
+        y = _sigmoid(x)
+    assert y[[0, 2, 4]].tolist() == [0.0, 0.5, 1.0]
+    assert y[1] == pytest.approx(1 / (1 + math.exp(2))) and y[3] == pytest.approx(1 - y[1])
+
+
+def test_per_user_diversity_skips_one_item_slates_and_absent_rounds():
+    # user 0: diversity 0.2 then 0.4; user 1: only one-item slates (NaN); user 2: gone in round 2
+    run = StrategyRun(
+        name="by hand",
+        satisfaction=np.full((2, 3), 0.5),
+        active=np.array([[True, True, True], [True, True, False]]),
+        chosen=np.full((2, 3), -1),
+        thumbs=np.zeros((2, 3), dtype=np.int8),
+        diversity=np.array([[0.2, np.nan, 0.6], [0.4, np.nan, np.nan]]),
+        shown=np.zeros(4, dtype=np.int64),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        diversity = per_user(run)["diversity"]
+    assert diversity[0] == pytest.approx(0.3) and diversity[2] == pytest.approx(0.6)
+    assert np.isnan(diversity[1])
