@@ -4,15 +4,17 @@ Required columns: ``title`` and ``description``. Optional: ``item_id`` (when abs
 ``u1a2b3c-0001``, ..., the six hex digits from the file's sha256, so the made-up ids of two
 files never collide in one session's ratings), ``domain`` (default ``uploaded``),
 ``category`` (``General``), ``tags`` (empty), ``quality`` and ``hook`` (0.5 each: no claim
-either way); blank ``domain`` and ``category`` cells get the same defaults. Column names are
+either way); blank ``domain``, ``category``, ``quality`` and ``hook`` cells get the same
+defaults. Column names are
 matched without regard to case or surrounding spaces; other columns are ignored.
 
 Reading: the text is decoded as UTF-8 (a BOM is dropped), then Windows-1252, then Latin-1;
-a file that starts with a UTF-16 byte-order mark is read as UTF-16. The separator is the one of
-comma, semicolon and tab that finds the most required column names in the header line, then
-the most cells (a tie goes to the comma). A data row never shifts the columns: empty cells
-beyond the header's width are dropped with a notice, and a row with a filled cell there is
-refused (most often an unquoted comma inside a description).
+a file that starts with a UTF-16 byte-order mark is read as UTF-16, and so is one without
+the mark whose zero bytes fall every other byte (other zero bytes mean binary). The separator
+is the one of comma, semicolon and tab that finds the most required column names in the header
+line, then the most cells (a tie goes to the comma). A data row never shifts the columns:
+empty cells beyond the header's width are dropped with a notice, and a row with a filled cell
+there is refused (most often an unquoted comma inside a description).
 
 Every problem that refuses a file is a sentence naming it, with spreadsheet row numbers (the
 header is row 1) where they help. Accepted files may come with notices: defaults filled in,
@@ -49,7 +51,13 @@ DEFAULTS: dict[str, object] = {
 #: Tried in order; utf-8-sig reads plain UTF-8 too and drops a BOM. Windows-1252 is what Excel
 #: on Windows saves; it leaves five bytes undefined, which Latin-1 (any byte) then reads.
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
-ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1", "utf-16": "UTF-16"}
+ENCODING_NAMES = {
+    "cp1252": "Windows-1252",
+    "latin-1": "Latin-1",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+}
 #: Separators a spreadsheet may save, by the word the visitor's notice uses.
 SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -70,6 +78,27 @@ class UploadResult:
     notices: list[str] = field(default_factory=list)
 
 
+def _decode_utf16_without_bom(data: bytes) -> tuple[str | None, str]:
+    """UTF-16 saved without a byte-order mark, told by its zero bytes: in mostly-Latin text
+    every other byte is 0 (the odd ones little-endian, the even ones big-endian) and the
+    other bytes almost never are. Anything else with a zero byte is binary: (None, "")."""
+    if len(data) % 2:
+        return None, ""
+    half = len(data) // 2
+    even_zeros, odd_zeros = data[0::2].count(0), data[1::2].count(0)
+    for codec, zeros, others in (
+        ("utf-16-le", odd_zeros, even_zeros),
+        ("utf-16-be", even_zeros, odd_zeros),
+    ):
+        if zeros >= half / 2 and others <= half / 100:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None, ""
+            return (None, "") if "\x00" in text else (text, codec)
+    return None, ""
+
+
 def _decode(data: bytes) -> tuple[str | None, str]:
     """The text and the encoding it was read with; (None, "") for binary data."""
     if data.startswith(_UTF16_BOMS):
@@ -79,7 +108,7 @@ def _decode(data: bytes) -> tuple[str | None, str]:
             return None, ""
         return (None, "") if "\x00" in text else (text, "utf-16")
     if b"\x00" in data:
-        return None, ""
+        return _decode_utf16_without_bom(data)
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
@@ -224,6 +253,12 @@ def read_catalogue_csv(
     items = items.loc[:, [c for c in COLUMNS if c in items.columns]]
     for column in items.columns:
         items[column] = items[column].str.strip()
+    blank_cells = []
+    for column, value in DEFAULTS.items():  # blank cells get the missing column's default
+        if value != "" and column in items.columns and (blank := items[column] == "").any():
+            items.loc[blank, column] = str(value)
+            rows = spreadsheet_rows(items.index[blank].tolist())
+            blank_cells.append(f"{column} = {_shown_default(column)} in {rows}")
     problems = row_problems(items, ("title", "description", "item_id"))
     if problems:
         return UploadResult(None, problems, notices)
@@ -231,16 +266,11 @@ def read_catalogue_csv(
     if "item_id" not in items.columns:
         prefix = _id_prefix(data)  # a sha256 of the whole file: once, not once per row
         items["item_id"] = [f"{prefix}-{i:04d}" for i in range(1, len(items) + 1)]
-    blank_cells = []
     for column, value in DEFAULTS.items():
         if column not in items.columns:
             items[column] = value
         elif column in ("quality", "hook"):
             items[column] = pd.to_numeric(items[column])
-        elif value != "" and (blank := items[column] == "").any():
-            items.loc[blank, column] = value
-            rows = spreadsheet_rows(items.index[blank].tolist())
-            blank_cells.append(f"{column} = {_shown_default(column)} in {rows}")
     defaults = []
     if filled:
         defaults.append(

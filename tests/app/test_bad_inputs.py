@@ -374,11 +374,6 @@ REFUSED = [
         b"PK\x03\x04\x00\x00binary",
         ["The file contains binary data, so it is not a CSV text file."],
     ),
-    (
-        "utf-16 without a byte-order mark",
-        "title,description\nA,b\n".encode("utf-16-le"),
-        ["The file contains binary data, so it is not a CSV text file."],
-    ),
     ("header only", b"title,description\n", ["The file has a header but no rows."]),
     (
         "json named .csv",
@@ -468,6 +463,18 @@ ACCEPTED = [
         "utf-16",
         "title,description\nCafé – Crème,Un café doux\nThé,Un thé vert\n".encode("utf-16"),
         "The file is not UTF-8, so it was read as UTF-16.",
+    ),
+    (
+        "utf-16 without a byte-order mark",
+        "title,description\nCafé – Crème,Un café doux\nThé,Un thé vert\n".encode("utf-16-le"),
+        "The file is not UTF-8, so it was read as UTF-16.",
+    ),
+    (
+        "blank quality and hook",
+        b"title,description,quality,hook\nComets,About comets,,0.9\nBread,About bread,0.2, \n",
+        "Columns not in the file were filled with defaults: item_id = u…-0001, u…-0002, …, "
+        "domain = uploaded, category = General, tags = (none). Blank cells were filled with "
+        "defaults too: quality = 0.5 in row 2; hook = 0.5 in row 3.",
     ),
     (
         "semicolons",

@@ -60,7 +60,8 @@ def test_only_title_and_description_are_needed_and_ids_are_made():
         ('title,description\n"A,alpha\n', "items.csv", "could not be read as CSV"),
         ('{"title": "A", "description": "b"}', "items.csv", "The file looks like JSON, not CSV"),
         ('[\n  {"title": "A", "description": "b"}\n]\n', "items.csv", "looks like JSON"),
-        ("title,description\nA,b\n".encode("utf-16-le"), "items.csv", "binary data"),  # no BOM
+        (b"title,description\n\x00\x00\x00A,b\n", "items.csv", "binary data"),  # stray zeros
+        ("title,description\nA,b\n".encode("utf-16-le")[:-1], "items.csv", "binary data"),
     ],
 )
 def test_refused_files_say_why(data, name, message):
@@ -127,6 +128,18 @@ def test_utf16_with_a_byte_order_mark_is_read_as_text(codec):
     assert result.catalogue.items.loc[0, ["title", "description"]].tolist() == [
         "Café",
         "Doux – ok",
+    ]
+    assert result.notices[0] == "The file is not UTF-8, so it was read as UTF-16."
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_told_by_its_zero_bytes(codec):
+    data = "title;description\nCafé,Ünïcode;Doux – ok, 東京 too\n".encode(codec)
+    result = read(data)
+    assert result.problems == []
+    assert result.catalogue.items.loc[0, ["title", "description"]].tolist() == [
+        "Café,Ünïcode",
+        "Doux – ok, 東京 too",
     ]
     assert result.notices[0] == "The file is not UTF-8, so it was read as UTF-16."
 
@@ -306,6 +319,18 @@ def test_blank_domain_and_category_cells_get_the_defaults_with_a_notice():
         "item_id,title,description,domain,category,tags,quality,hook\na1,One,first,,x,,0.5,0.5\n"
     )
     assert full.notices == ["Blank cells were filled with defaults: domain = uploaded in row 2."]
+
+
+def test_blank_quality_and_hook_cells_get_the_neutral_default():
+    result = read("title,description,quality,hook\nA,first,,0.9\nB,second,0.2, \nC,third,1,1\n")
+    items = result.catalogue.items
+    assert items["quality"].tolist() == [0.5, 0.2, 1.0]
+    assert items["hook"].tolist() == [0.9, 0.5, 1.0]
+    assert (
+        "Blank cells were filled with defaults too: quality = 0.5 in row 2; hook = 0.5 in "
+        in (result.notices[0])
+    )
+    assert read("title,description,quality\nA,first,high\n").catalogue is None  # still refused
 
 
 def test_ids_already_rated_are_named():
