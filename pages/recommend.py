@@ -26,6 +26,7 @@ from pages.resources import (
     session_rng,
     session_strategy,
     setup_notices,
+    weights_all_zero,
 )
 from recsys import (
     Recommendation,
@@ -175,10 +176,7 @@ def _strategy_controls() -> None:
         st.slider("β collaborative", 0.0, 1.0, step=0.05, key="rec_w_cf", **changed)
         st.slider("β popularity", 0.0, 1.0, step=0.05, key="rec_w_popularity", **changed)
         st.slider("β click appeal (hook)", 0.0, 1.0, step=0.05, key="rec_w_hook", **changed)
-        if not any(
-            st.session_state[k]
-            for k in ("rec_w_content", "rec_w_cf", "rec_w_popularity", "rec_w_hook")
-        ):
+        if weights_all_zero():
             st.info(
                 "Every β is 0, which would rank by nothing: the list is ranked by content "
                 "alone, as if β content were 1.",

@@ -76,6 +76,7 @@ STRATEGY_KEYS = {
     "rec_epsilon": "epsilon",
     "rec_thompson_scale": "thompson_scale",
 }
+WEIGHT_KEYS = ("rec_w_content", "rec_w_cf", "rec_w_popularity", "rec_w_hook")  # the four β
 
 
 @st.cache_resource(show_spinner="Loading the sentence model (first start only)…")
@@ -249,12 +250,14 @@ def session_strategy() -> Strategy:
     values = {attribute: st.session_state[key] for key, attribute in STRATEGY_KEYS.items()}
     name = st.session_state.rec_strategy
     order = st.session_state.rec_order
-    if (
-        sum(values[w] for w in ("content_weight", "cf_weight", "popularity_weight", "hook_weight"))
-        == 0
-    ):
+    if weights_all_zero():
         values["content_weight"] = 1.0  # every weight at zero: rank by content, not by nothing
     return Strategy(name=name, order=order, **values)
+
+
+def weights_all_zero() -> bool:
+    """Whether the visitor has set every β to 0 (the list is then ranked by content)."""
+    return not any(st.session_state[key] for key in WEIGHT_KEYS)
 
 
 def matching_preset() -> str:
