@@ -5,8 +5,8 @@ Required columns: ``title`` and ``description``. Optional: ``item_id`` (when abs
 files never collide in one session's ratings), ``domain`` (default ``uploaded``),
 ``category`` (``General``), ``tags`` (empty), ``quality`` and ``hook`` (0.5 each: no claim
 either way); blank ``domain``, ``category``, ``quality`` and ``hook`` cells get the same
-defaults. Column names are
-matched without regard to case or surrounding spaces; other columns are ignored.
+defaults. Column names are matched without regard to case or surrounding spaces; other
+columns are ignored.
 
 Reading: the text is decoded as UTF-8 (a BOM is dropped), then Windows-1252, then Latin-1;
 a file that starts with a UTF-16 byte-order mark is read as UTF-16, and so is one without
@@ -91,22 +91,23 @@ def _decode_utf16_without_bom(data: bytes) -> tuple[str | None, str]:
         ("utf-16-be", even_zeros, odd_zeros),
     ):
         if zeros >= half / 2 and others <= half / 100:
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                return None, ""
-            return (None, "") if "\x00" in text else (text, codec)
+            return _utf16_text(data, codec)
     return None, ""
+
+
+def _utf16_text(data: bytes, codec: str) -> tuple[str | None, str]:
+    """``data`` read with a UTF-16 ``codec``, or (None, "") if it is not UTF-16 text."""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None, ""
+    return (None, "") if "\x00" in text else (text, codec)
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
     """The text and the encoding it was read with; (None, "") for binary data."""
     if data.startswith(_UTF16_BOMS):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None, ""
-        return (None, "") if "\x00" in text else (text, "utf-16")
+        return _utf16_text(data, "utf-16")
     if b"\x00" in data:
         return _decode_utf16_without_bom(data)
     for encoding in ENCODINGS:
@@ -253,24 +254,23 @@ def read_catalogue_csv(
     items = items.loc[:, [c for c in COLUMNS if c in items.columns]]
     for column in items.columns:
         items[column] = items[column].str.strip()
+    filled = [column for column in COLUMNS if column not in items.columns]
     blank_cells = []
-    for column, value in DEFAULTS.items():  # blank cells get the missing column's default
-        if value != "" and column in items.columns and (blank := items[column] == "").any():
+    for column, value in DEFAULTS.items():  # a missing column, or a blank cell: the default
+        if column not in items.columns:
+            items[column] = value
+        elif value != "" and (blank := items[column] == "").any():
             items.loc[blank, column] = str(value)
             rows = spreadsheet_rows(items.index[blank].tolist())
             blank_cells.append(f"{column} = {_shown_default(column)} in {rows}")
     problems = row_problems(items, ("title", "description", "item_id"))
     if problems:
         return UploadResult(None, problems, notices)
-    filled = [column for column in COLUMNS if column not in items.columns]
     if "item_id" not in items.columns:
         prefix = _id_prefix(data)  # a sha256 of the whole file: once, not once per row
         items["item_id"] = [f"{prefix}-{i:04d}" for i in range(1, len(items) + 1)]
-    for column, value in DEFAULTS.items():
-        if column not in items.columns:
-            items[column] = value
-        elif column in ("quality", "hook"):
-            items[column] = pd.to_numeric(items[column])
+    for column in ("quality", "hook"):
+        items[column] = pd.to_numeric(items[column])
     defaults = []
     if filled:
         defaults.append(
