@@ -39,7 +39,13 @@ from recsys import (
 from recsys.encoder import embedding_space
 from recsys.ranking import WEAK_MATCH, closest_match
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
-from recsys.strategies import COMPONENT_LABELS, COMPONENTS, PRESETS, SIMILARITY_LABELS
+from recsys.strategies import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    PRESETS,
+    SIMILARITY_LABELS,
+    strategy_on,
+)
 
 catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix
@@ -98,11 +104,10 @@ def _movement(before: int | None, now: int, had_list: bool) -> str:
 
 def _score_parts(rec: Recommendation) -> str:
     """The score split into its components, as coloured badges (only non-zero weights)."""
-    weights = strategy.weights
     return " ".join(
         f":{BADGE_COLOURS[c]}-badge[{COMPONENT_LABELS[c]} {rec.contributions[c]:.2f}]"
         for c in COMPONENTS
-        if weights[c] > 0 and (c in ("content", "hook") or context.has_log)
+        if ranked_by.weights[c] > 0
     )
 
 
@@ -165,7 +170,7 @@ def _strategy_controls() -> None:
         help="A preset sets every control below; changing a control makes it Custom.",
     )
     chosen = session_strategy()
-    st.caption(plain(chosen.describe()))
+    st.caption(plain(strategy_on(chosen, context).describe()))  # what it runs as here
     changed = {"on_change": _strategy_changed, "persist_state": "session"}
     with st.expander("Strategy controls", icon=":material/tune:"):
         if chosen.order == "random":
@@ -255,30 +260,28 @@ def _list_summary(recommendations: RecommendedList) -> None:
         f"{sum(rec.exploring for rec in recommendations)}",
         help="Items in the list because exploration put them there, not for their score.",
     )
-    ranked_by = f"Ranked by **{plain(strategy.name)}**."
+    named = f"Ranked by **{plain(strategy.name)}**."
     if strategy.order == "random":
-        st.caption(
-            f"{ranked_by} Random order: a baseline. Rate items with the thumbs all the same."
-        )
+        st.caption(f"{named} Random order: a baseline. Rate items with the thumbs all the same.")
     else:
-        total = sum(strategy.weights.values())
+        weights = ranked_by.weights
+        total = sum(weights.values())
         parts = " + ".join(
-            f"{strategy.weights[c] / total:.2f} × {COMPONENT_LABELS[c].lower()}"
+            f"{weights[c] / total:.2f} × {COMPONENT_LABELS[c].lower()}"
             for c in COMPONENTS
-            if strategy.weights[c] > 0
+            if weights[c] > 0
         )
         st.caption(
-            f"{ranked_by} Score = {parts}, each scaled to 0-1 over the items you can be shown; "
+            f"{named} Score = {parts}, each scaled to 0-1 over the items you can be shown; "
             "the badges show each part. Rate any item with the thumbs: the list re-ranks at once."
         )
-    needs_log = strategy.cf_weight > 0 or strategy.popularity_weight > 0
-    if needs_log and not context.has_log:
+    if ranked_by != strategy:  # CF or popularity asked for, and no log to learn them from
         st.info(
             "This catalogue has no interaction log, so collaborative filtering and popularity "
             "are off: the list is ranked by the remaining components.",
             icon=":material/info:",
         )
-    elif strategy.cf_weight > 0 and recommendations.cf_cold_start:
+    elif ranked_by.cf_weight > 0 and recommendations.cf_cold_start:
         st.caption(
             ":material/ac_unit: Collaborative filtering has no thumbs from you yet: it starts "
             "from the 5 items nearest your words (cold start)."
@@ -318,6 +321,7 @@ with st.sidebar:
     )
     _strategy_controls()
     strategy = session_strategy()
+    ranked_by = strategy_on(strategy, context)  # what the list is really ranked by
     st.slider("Number of recommendations", 5, 30, key="rec_k", persist_state="session")
     st.slider(
         "Learning rate a (toward liked items)",

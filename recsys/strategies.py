@@ -412,15 +412,18 @@ def _greedy_order_around(
     return result
 
 
+def strategy_on(strategy: Strategy, context: RankingContext) -> Strategy:
+    """``strategy`` as it runs on ``context``: on a catalogue without a log, CF and
+    popularity drop out (``without_log``). A page describing the score asks this too."""
+    return strategy if context.has_log else without_log(strategy)
+
+
 def build_ranker(strategy: Strategy | str, context: RankingContext) -> Ranker:
     """The ranker for a preset name or a ``Strategy``: the one entry point the Recommend page
-    and the simulation share. On a catalogue without a log, CF and popularity drop out
-    (``without_log``)."""
+    and the simulation share. It ranks by ``strategy_on(strategy, context)``."""
     if isinstance(strategy, str):
         strategy = PRESETS[strategy]
-    if not context.has_log:
-        strategy = without_log(strategy)
-    return Ranker(strategy, context)
+    return Ranker(strategy_on(strategy, context), context)
 
 
 def queries_for(

@@ -227,6 +227,14 @@ def test_an_upload_clears_the_domain_filter_and_says_the_log_is_missing(app):
     assert not app.exception
     assert NO_LOG in [i.value for i in app.info]
     assert len(card_keys(app)) == 6
+    # the score line and the badges say what the list is really ranked by: content alone
+    for preset in ("Hybrid (CF + content)", "Popular"):
+        app.selectbox(key="rec_strategy").set_value(preset).run()
+        assert any("Score = 1.00 × content, each scaled" in c for c in captions(app)), preset
+        assert not any("× popularity" in c or "× collaborative" in c for c in captions(app))
+        badges = [m.value for m in app.markdown if "-badge[" in m.value]
+        assert len(badges) == 6, preset
+        assert all(b.count("-badge[") == 1 and "badge[Content " in b for b in badges), preset
 
 
 # Embedding map --------------------------------------------------------------------------------
