@@ -16,7 +16,7 @@ from pages.resources import (
     setup_notices,
 )
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
-from recsys.simulation.report import MEASURES, curves, differences, reading, runs_csv, summary
+from recsys.simulation.report import MEASURES, curve_table, differences, reading, summary
 from recsys.strategies import PRESETS
 
 RESULT_KEY = "sim_result"
@@ -157,13 +157,13 @@ st.caption(
     f"{len(runs)} strategies × {settings.n_users} users × {settings.rounds} rounds, slate "
     f"{settings.slate_size}, seed {settings.seed}: {result['seconds']:.1f} s."
 )
-curve_table = pd.concat([curves(run) for run in runs])
+curves = curve_table(runs)
 colour = {run.name: COLOURS[i % len(COLOURS)] for i, run in enumerate(runs)}
 
 
 def _band_chart(column: str, title: str, y_title: str, key: str) -> None:
     figure = go.Figure()
-    for name, rows in curve_table.groupby("strategy", sort=False):
+    for name, rows in curves.groupby("strategy", sort=False):
         figure.add_scatter(
             x=list(rows["round"]) + list(rows["round"])[::-1],
             y=list(rows[f"{column}_high"]) + list(rows[f"{column}_low"])[::-1],
@@ -233,12 +233,12 @@ if len(paired):
     )
 
 st.subheader("What the numbers say")
-for sentence in reading(runs):
+for sentence in reading(runs, table):
     st.markdown(f"- {plain(sentence)}")
 
 st.download_button(
     "Download per-round results (CSV)",
-    data=runs_csv(runs),
+    data=curves.to_csv(index=False).encode(),
     file_name="simulation-rounds.csv",
     mime="text/csv",
     on_click="ignore",

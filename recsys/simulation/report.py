@@ -169,11 +169,11 @@ def _compare(name_a: str, name_b: str, difference: Interval, what: str) -> str:
     return f"On {what}, {verdict}: the paired difference is {difference} (95% interval)."
 
 
-def reading(runs: list[StrategyRun], early_rounds: int = 5) -> list[str]:
+def reading(runs: list[StrategyRun], table: pd.DataFrame, early_rounds: int = 5) -> list[str]:
     """A few plain sentences generated from the numbers: who wins each measure and whether
     the runner-up's interval overlaps; Adaptive against Static; the click-maximiser's early
-    clicks against its final satisfaction; diversity and exploration against plain Adaptive."""
-    table = summary(runs)
+    clicks against its final satisfaction; diversity and exploration against plain Adaptive.
+    ``table`` is ``summary(runs)``, which the caller has already."""
     by_name = {run.name: run for run in runs}
     sentences = []
     for measure, label in MEASURES.items():
@@ -249,6 +249,7 @@ def differences(runs: list[StrategyRun]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def runs_csv(runs: list[StrategyRun]) -> bytes:
-    """Every strategy's per-round curves and intervals as one CSV."""
-    return pd.concat([curves(run) for run in runs]).to_csv(index=False).encode()
+def curve_table(runs: list[StrategyRun]) -> pd.DataFrame:
+    """Every strategy's per-round curves and intervals in one table (the page charts it and
+    offers it as CSV)."""
+    return pd.concat([curves(run) for run in runs])

@@ -8,13 +8,13 @@ from recsys.catalog import ASSETS_DIR, load_catalogue
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
 from recsys.simulation.environment import StrategyRun, slate_diversity
 from recsys.simulation.report import (
+    curve_table,
     curves,
     differences,
     mean_interval,
     paired_difference,
     per_user,
     reading,
-    runs_csv,
     share_interval,
     summary,
 )
@@ -120,9 +120,9 @@ def _lab(lab_inputs, seed):
 
 def test_same_seed_gives_identical_numbers(lab_inputs):
     first, again, other = _lab(lab_inputs, 1), _lab(lab_inputs, 1), _lab(lab_inputs, 2)
-    assert runs_csv(first) == runs_csv(again)
+    assert curve_table(first).to_csv(index=False) == curve_table(again).to_csv(index=False)
     assert summary(first).equals(summary(again))
-    assert runs_csv(first) != runs_csv(other)
+    assert curve_table(first).to_csv(index=False) != curve_table(other).to_csv(index=False)
 
 
 def test_runs_are_well_formed(lab_inputs):
@@ -161,7 +161,7 @@ def test_paired_difference_and_reading(lab_inputs):
     difference = paired_difference(adaptive, static, "final_satisfaction")
     by_hand = adaptive.satisfaction[-1] - static.satisfaction[-1]
     assert difference.mean == pytest.approx(by_hand.mean())
-    sentences = reading(runs)
+    sentences = reading(runs, summary(runs))
     assert any(s.startswith("On final satisfaction, Adaptive (feedback)") for s in sentences)
     assert any("Random" in s for s in sentences)
 
