@@ -29,9 +29,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from recsys.catalog import ASSETS_DIR, Catalogue
+from recsys.collaborative import LOG_COLUMNS
+from recsys.recommend import ranking_context
 from recsys.simulation.environment import LabSettings, simulate
 from recsys.simulation.users import PersonaVectors, UserParameters, make_population
-from recsys.strategies import RankingContext, Strategy
+from recsys.strategies import Strategy
 
 _log = logging.getLogger(__name__)
 
@@ -40,7 +42,6 @@ MANIFEST_PATH = ASSETS_DIR / "interactions.json"
 LOG_SEED = 20261123
 LOG_USERS = 3500
 LOG_ROUNDS = 60
-LOG_COLUMNS = ("user_id", "item_id", "thumbs", "step")
 LOGGING_POLICY = Strategy(
     "Logging policy (interest text, half random)",
     learns=False,
@@ -64,9 +65,7 @@ def generate_log(
     population = make_population(
         personas, item_vectors, n_users, params, np.random.default_rng([seed, 0])
     )
-    context = RankingContext(
-        item_vectors=item_vectors, hook=catalogue.items["hook"].to_numpy(dtype=float)
-    )
+    context = ranking_context(catalogue, item_vectors)  # no log yet: content only
     run = simulate(
         LOGGING_POLICY,
         context,
