@@ -37,12 +37,13 @@ def bench_browser(clicks: int, soak_clicks: int) -> None:
     )
     from recsys.benchmark.visitors import (
         CARD,
-        IDLE,
         MAP_CHART,
+        VIEWPORT,
         rate_top_item,
         soak,
         trivial_round_trips,
         type_interests,
+        wait_idle,
     )
 
     with chromium_browser() as browser:
@@ -53,7 +54,7 @@ def bench_browser(clicks: int, soak_clicks: int) -> None:
             baseline = trivial_round_trips(page, clicks)
             page.close()
         with served_app() as app:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
             started = time.perf_counter()
             page.goto(app.url)
             page.get_by_role("textbox", name="Your interests").wait_for(timeout=120_000)
@@ -79,11 +80,11 @@ def bench_browser(clicks: int, soak_clicks: int) -> None:
             for visit in range(7):  # the first visit fits the projection; later ones use the cache
                 page.get_by_role("link", name="Recommend").click()
                 page.locator(CARD).first.wait_for()
-                page.locator(IDLE).wait_for()
+                wait_idle(page)
                 started = time.perf_counter()
                 page.get_by_role("link", name="Embedding map").click()
                 page.locator(f"{MAP_CHART} .scatterlayer .trace").first.wait_for()
-                page.locator(IDLE).wait_for()
+                wait_idle(page)
                 if visit:
                     map_samples.append((time.perf_counter() - started) * 1000)
             print(f"embedding map page after {soak_clicks} thumbs {summary(map_samples)}")
@@ -91,7 +92,7 @@ def bench_browser(clicks: int, soak_clicks: int) -> None:
             page.get_by_role("link", name="Simulation lab").click()
             page.get_by_role("button", name="Run simulation").click()
             page.get_by_role("heading", name="What the numbers say").wait_for(timeout=300_000)
-            page.locator(IDLE).wait_for()
+            wait_idle(page)
             print(f"server memory after a default lab run {resident_memory_mb(app.pid):5.0f} MB")
 
 

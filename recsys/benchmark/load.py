@@ -37,6 +37,8 @@ from recsys.benchmark.visitors import (
     EXCEPTION,
     IDLE,
     SETTLED,
+    VIEWPORT,
+    logged_clicks,
     thumbs_button,
 )
 
@@ -97,8 +99,7 @@ class LoadReport:
                 found.append(f"{who} made no clicks")
             if v.interest_box != v.interests or v.session.get("interest_text") != v.interests:
                 found.append(f"{who}'s interests became {v.session.get('interest_text')!r}")
-            log = [(e["item_id"], e["thumbs"] == "up") for e in v.session.get("feedback_log", [])]
-            if log != v.clicked:
+            if logged_clicks(v.session) != v.clicked:
                 found.append(f"{who}'s feedback log differs from their {len(v.clicked)} clicks")
             if v.own_ids and not v.seen_ids <= v.own_ids:
                 found.append(f"{who} saw items outside their own upload")
@@ -151,7 +152,7 @@ async def _upload(page, number: int, run: VisitorRun) -> None:
 
 
 async def _start(browser, url: str, run: VisitorRun):
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     page.set_default_timeout(120_000)
     page.on("pageerror", lambda error: run.errors.append(f"page error: {error}"))

@@ -19,6 +19,7 @@ CARD = "[class*='st-key-rec_card_']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION = "[data-testid='stException']"
 MAP_CHART = ".st-key-map_chart"  # the Embedding map page's scatter plot
+VIEWPORT = {"width": 1400, "height": 1000}  # a laptop screen: the wide layout, two columns
 CLICK_CLOCK = (
     "() => { if (window.__clockOn) return; window.__clockOn = true;"
     " document.addEventListener('click', () => { window.__clickAt = performance.now(); },"
@@ -96,6 +97,23 @@ def trivial_round_trips(page, clicks: int) -> list[float]:
     return samples
 
 
+def open_app(browser, url: str, timeout_ms: int = 60_000):
+    """A new visitor: a browser context of its own (so a Streamlit session of its own) on the
+    app at ``url``, returned once the interests box is there. Close it with
+    ``page.context.close()``."""
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    page.goto(url)
+    page.get_by_role("textbox", name="Your interests").wait_for()
+    return page
+
+
+def logged_clicks(session: dict) -> list[tuple[str, bool]]:
+    """The downloaded session's feedback log as (item id, liked) pairs, in click order."""
+    return [(e["item_id"], e["thumbs"] == "up") for e in session.get("feedback_log", [])]
+
+
 def download_session(page) -> dict:
     """The session record the Recommend page offers for download."""
     with page.expect_download() as download:
@@ -133,7 +151,7 @@ class SoakReport:
         log = self.session.get("feedback_log", [])
         if len(log) != len(self.clicked):
             found.append(f"the feedback log has {len(log)} entries for {len(self.clicked)} clicks")
-        if [(e["item_id"], e["thumbs"] == "up") for e in log] != self.clicked:
+        if logged_clicks(self.session) != self.clicked:
             found.append("the feedback log differs from the clicks made")
         if len(self.session.get("satisfaction_history", [])) != len(self.clicked):
             found.append("the satisfaction history lost points")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from recsys.benchmark.serve import CHROMIUM_PATH, chromium_browser, served_app
+from recsys.benchmark.visitors import open_app
 
 REPORTS = Path(__file__).parent / "artifacts"
 ARTIFACTS = Path(os.environ.get("RECSYS_SCREENSHOT_DIR", REPORTS))
@@ -44,13 +45,9 @@ def app_url(served):
 
 @pytest.fixture
 def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(app_url)
-    page.get_by_role("textbox", name="Your interests").wait_for()
+    page = open_app(browser, app_url)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,18 +2,35 @@
 
 from recsys.benchmark.visitors import (
     CARD,
+    EXCEPTION,
     MAP_CHART,
     card_ids,
+    download_session,
     thumbs_button,
     type_interests,
     wait_idle,
 )
 
-__all__ = ["CARD", "MAP_CHART", "card_ids", "chart_points", "rate", "type_interests", "wait_idle"]
+__all__ = [
+    "CARD",
+    "CHART_POINTS",
+    "EXCEPTION",
+    "MAP_CHART",
+    "card_ids",
+    "chart_points",
+    "download_session",
+    "rate",
+    "type_interests",
+    "wait_idle",
+]
+
+
+# the dots of the first trace of the satisfaction chart, one per thumb
+CHART_POINTS = ".stPlotlyChart .scatterlayer .trace:first-child .points path"
 
 
 def chart_points(page) -> int:
-    return page.locator(".stPlotlyChart .scatterlayer .trace:first-child .points path").count()
+    return page.locator(CHART_POINTS).count()
 
 
 def rate(page, item_id: str, thumbs: str) -> None:

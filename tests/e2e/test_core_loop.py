@@ -1,10 +1,17 @@
 """The core loop in a real browser: type interests, rate, see the list re-rank."""
 
-import json
-
 import pytest
 
-from tests.e2e.streamlit_page import CARD, card_ids, chart_points, rate, type_interests, wait_idle
+from tests.e2e.streamlit_page import (
+    CARD,
+    CHART_POINTS,
+    card_ids,
+    chart_points,
+    download_session,
+    rate,
+    type_interests,
+    wait_idle,
+)
 
 
 def satisfaction_by_hand(likes: list[bool]) -> list[float]:
@@ -18,9 +25,8 @@ def satisfaction_by_hand(likes: list[bool]) -> list[float]:
 
 def wait_for_chart_points(page, n: int) -> None:
     page.wait_for_function(
-        "n => document.querySelectorAll('.stPlotlyChart .scatterlayer .trace:first-child"
-        " .points path').length === n",
-        arg=n,
+        "([selector, n]) => document.querySelectorAll(selector).length === n",
+        arg=[CHART_POINTS, n],
     )
 
 
@@ -54,9 +60,7 @@ def test_type_rate_five_and_watch_the_list_learn(page, artifacts):
     title.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "recommend.png"))
 
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download this session (JSON)").click()
-    record = json.loads(download_info.value.path().read_text(encoding="utf-8"))
+    record = download_session(page)
     assert record["interest_text"] == "jazz records, hiking in the mountains, Italian cooking"
     assert [e["item_id"] for e in record["feedback_log"]] == rated_ids
     assert [e["thumbs"] for e in record["feedback_log"]] == thumbs

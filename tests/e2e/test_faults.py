@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from recsys.benchmark.serve import ROOT, served_app
+from recsys.benchmark.visitors import CARD, open_app
 from tests.e2e.streamlit_page import card_ids, type_interests, wait_idle
 
 APP_FILES = ("app.py", "pages", "recsys", "assets", ".streamlit")
@@ -40,12 +41,9 @@ def damage(assets: Path, fault: str) -> None:
 
 
 def recommendations_in(browser, url: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    page.goto(url)
+    page = open_app(browser, url, timeout_ms=120_000)
     type_interests(page, INTERESTS)
-    page.locator("[class*='st-key-rec_card_']").nth(9).wait_for()
+    page.locator(CARD).nth(9).wait_for()
     return page
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.streamlit_page import wait_idle
+from tests.e2e.streamlit_page import EXCEPTION, wait_idle
 
 PAGES = [
     ("Recommend", "Recommendations that learn from you"),
@@ -20,7 +20,7 @@ def test_each_page_opens_from_the_navigation_without_an_error(page, artifacts, l
     page.get_by_role("heading", name=heading, exact=True).wait_for()
     wait_idle(page)
     main = page.locator("[data-testid='stMain']")
-    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator(EXCEPTION).count() == 0
     assert len(main.inner_text()) > 200  # the page says something, not just its title
     slug = link.lower().replace(" ", "-")
     page.screenshot(path=str(artifacts / f"first-visit-{slug}.png"), full_page=True)

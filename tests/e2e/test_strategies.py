@@ -1,7 +1,7 @@
 """The strategy controls in a real browser: presets, score parts, and the diversity slider."""
 
 from recsys.strategies import PRESETS
-from tests.e2e.streamlit_page import card_ids, type_interests, wait_idle
+from tests.e2e.streamlit_page import EXCEPTION, card_ids, type_interests, wait_idle
 
 
 def metric_value(page, label: str) -> str:
@@ -77,7 +77,7 @@ def test_every_preset_gives_a_full_list_of_its_own(page):
         assert sidebar.get_by_role("combobox", name="Strategy").input_value() == name
         lists[name] = card_ids(page)
         assert len(lists[name]) == 10, name
-        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator(EXCEPTION).count() == 0
     same = {a for a in lists for b in lists if a < b and lists[a] == lists[b]}
     # before any thumb, learning has nothing to learn from: Static and Adaptive agree
     assert lists["Static (interest text only)"] == lists["Adaptive (feedback)"]
