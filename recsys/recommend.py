@@ -172,23 +172,22 @@ def recommend(
         [event.title for event in liked],
         np.array([event.item_vector for event in liked]).reshape(len(liked), dim),
     )
-    contributions = slates.contributions[0][filled]
+    scores, similarity = slates.scores[0][filled], slates.similarity[0][filled]
+    contributions, exploring = slates.contributions[0][filled], slates.exploring[0][filled]
     items = [
         Recommendation(
-            rank=rank,
+            rank=index + 1,
             position=int(position),
             item_id=catalogue.items.at[int(position), "item_id"],
-            score=float(slates.scores[0][filled][index]),
+            score=float(scores[index]),
             contributions={
                 component: float(contributions[index, c]) for c, component in enumerate(COMPONENTS)
             },
-            similarity=float(slates.similarity[0][filled][index]),
-            exploring=bool(slates.exploring[0][filled][index]),
+            similarity=float(similarity[index]),
+            exploring=bool(exploring[index]),
             reason=reason,
         )
-        for index, (rank, position, reason) in enumerate(
-            zip(range(1, len(positions) + 1), positions, reasons, strict=True)
-        )
+        for index, (position, reason) in enumerate(zip(positions, reasons, strict=True))
     ]
     count, entropy = domain_spread(catalogue.items["domain"].to_numpy()[positions].tolist())
     return RecommendedList(
