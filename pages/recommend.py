@@ -44,6 +44,7 @@ from recsys.strategies import (
     COMPONENTS,
     PRESETS,
     SIMILARITY_LABELS,
+    Strategy,
     strategy_on,
 )
 
@@ -158,8 +159,9 @@ def _strategy_changed() -> None:
     st.session_state.rec_strategy = matching_preset()
 
 
-def _strategy_controls() -> None:
-    """The strategy: a preset, and every lever it sets, each of which makes it 'Custom'."""
+def _strategy_controls() -> Strategy:
+    """The strategy: a preset, and every lever it sets, each of which makes it 'Custom'.
+    Returns the strategy the controls describe (``session_strategy``)."""
     options = [*PRESETS, CUSTOM] if st.session_state.rec_strategy == CUSTOM else list(PRESETS)
     st.selectbox(
         "Strategy",
@@ -236,6 +238,7 @@ def _strategy_controls() -> None:
             key="rec_thompson_scale",
             **changed,
         )
+    return chosen
 
 
 def _list_summary(recommendations: RecommendedList) -> None:
@@ -319,8 +322,7 @@ with st.sidebar:
         persist_state="session",
         placeholder="All domains",
     )
-    _strategy_controls()
-    strategy = session_strategy()
+    strategy = _strategy_controls()
     ranked_by = strategy_on(strategy, context)  # what the list is really ranked by
     st.slider("Number of recommendations", 5, 30, key="rec_k", persist_state="session")
     st.slider(
