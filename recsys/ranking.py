@@ -10,8 +10,10 @@ With unit rows, one matrix-vector product gives every item's cosine similarity t
 For unit vectors (all the embeddings here) the three order items the same way, since
 |a - b|^2 = 2 - 2 cos: they differ in scale, which matters where a similarity is weighed against
 something else (MMR's redundancy term) and not after the hybrid's min-max rescaling.
-``top_k`` selects with ``argpartition`` (O(n)) and sorts only the selected few; ties are
+``top_k_rows`` selects with ``argpartition`` (O(n)) and sorts only the selected few; ties are
 broken by catalogue position (lower first), so the same scores always give the same list.
+It is the one top-k of the package: the ranker's candidates, the CF cold-start seeds, the
+random order and diversity's plain order all call it (``top_k`` is its one-row form).
 """
 
 from __future__ import annotations
@@ -56,29 +58,49 @@ def similarity(
     raise ValueError(f"unknown similarity measure {measure!r}")
 
 
+def top_k_rows(
+    scores: NDArray[np.floating], eligible: NDArray[np.bool_], k: int
+) -> NDArray[np.intp]:
+    """Each row's ``k`` best eligible scores, best first: the one top-k of the package.
+
+    ``scores`` (m, n); ``eligible`` (m, n) bool (NaN scores are never eligible). Returns
+    (m, min(k, n)) positions, ties by lower position, ``-1`` padded where a row has fewer
+    eligible items. ``argpartition`` selects in O(n) and only the selected few are sorted;
+    the rare row whose k-th value is tied beyond the selection is sorted whole, so the tie
+    goes to the lower positions exactly as a full stable sort would give."""
+    scores = np.asarray(scores, dtype=np.float64)
+    m, n = scores.shape
+    k = min(max(k, 0), n)
+    eligible = eligible & ~np.isnan(scores)
+    masked = np.where(eligible, scores, -np.inf)
+    if k == 0:
+        return np.zeros((m, 0), dtype=np.intp)
+    if k < n:
+        chosen = np.sort(np.argpartition(-masked, k - 1, axis=1)[:, :k], axis=1)
+        kth = np.min(np.take_along_axis(masked, chosen, axis=1), axis=1, keepdims=True)
+        tied_beyond = (masked == kth).sum(axis=1) > (
+            np.take_along_axis(masked, chosen, axis=1) == kth
+        ).sum(axis=1)
+        for row in np.flatnonzero(tied_beyond):
+            chosen[row] = np.sort(np.argsort(-masked[row], kind="stable")[:k])
+    else:
+        chosen = np.broadcast_to(np.arange(n), (m, n))
+    order = np.argsort(-np.take_along_axis(masked, chosen, axis=1), axis=1, kind="stable")
+    chosen = np.take_along_axis(chosen, order, axis=1)
+    return np.where(np.take_along_axis(eligible, chosen, axis=1), chosen, -1).astype(np.intp)
+
+
 def top_k(
     scores: NDArray[np.floating], k: int, exclude: NDArray[np.bool_] | None = None
 ) -> NDArray[np.intp]:
-    """Indices of the ``k`` highest scores, best first, ties by lower index.
-
-    ``scores`` (n,); ``exclude`` (n,) bool marks items that may not be returned (already
-    rated, filtered out). NaN scores are never returned. Returns min(k, eligible) indices."""
+    """Indices of the ``k`` highest scores, best first, ties by lower index: ``top_k_rows``
+    for one row. ``scores`` (n,); ``exclude`` (n,) bool marks items that may not be returned
+    (already rated, filtered out). NaN scores are never returned. Returns min(k, eligible)
+    indices."""
     scores = np.asarray(scores, dtype=np.float64)
-    eligible = ~np.isnan(scores)
-    if exclude is not None:
-        eligible &= ~exclude
-    candidates = np.flatnonzero(eligible)
-    k = min(max(k, 0), candidates.size)
-    if k == 0:
-        return np.zeros(0, dtype=np.intp)
-    candidate_scores = scores[candidates]
-    if k < candidates.size:
-        # Everything scoring at least the k-th best value, ties at the boundary included.
-        kth = np.partition(candidate_scores, candidates.size - k)[candidates.size - k]
-        keep = candidate_scores >= kth
-        candidates, candidate_scores = candidates[keep], candidate_scores[keep]
-    order = np.lexsort((candidates, -candidate_scores))[:k]
-    return candidates[order].astype(np.intp)
+    eligible = np.ones(scores.shape, dtype=bool) if exclude is None else ~exclude
+    chosen = top_k_rows(scores[None, :], eligible[None, :], k)[0]
+    return chosen[chosen >= 0]
 
 
 #: Below this cosine, the interest text's closest item is not a real match. With

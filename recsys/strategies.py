@@ -39,7 +39,7 @@ from recsys.collaborative import CollaborativeModel, item_based_scores, user_bas
 from recsys.diversify import dpp_rerank, mmr_rerank
 from recsys.explore import epsilon_greedy, thompson_queries
 from recsys.profile import ranking_queries
-from recsys.ranking import SIMILARITY_LABELS, Similarity, similarity
+from recsys.ranking import SIMILARITY_LABELS, Similarity, similarity, top_k_rows
 
 COMPONENTS = ("content", "cf", "popularity", "hook")
 COMPONENT_LABELS = {
@@ -229,23 +229,6 @@ def minmax_over(values: NDArray[np.floating], eligible: NDArray[np.bool_]) -> ND
     return np.where(ok, scaled, 0.0)
 
 
-def top_candidates(
-    scores: NDArray[np.float64], eligible: NDArray[np.bool_], count: int
-) -> NDArray[np.intp]:
-    """(m, min(count, n)) positions of each row's best eligible scores, best first (ties by
-    lower position), -1 padded where a row has fewer eligible items."""
-    m, n = scores.shape
-    count = min(count, n)
-    masked = np.where(eligible, scores, -np.inf)
-    if count < n:
-        chosen = np.sort(np.argpartition(-masked, count - 1, axis=1)[:, :count], axis=1)
-    else:
-        chosen = np.broadcast_to(np.arange(n), (m, n))
-    order = np.argsort(-np.take_along_axis(masked, chosen, axis=1), axis=1, kind="stable")
-    chosen = np.take_along_axis(chosen, order, axis=1)
-    return np.where(np.take_along_axis(eligible, chosen, axis=1), chosen, -1).astype(np.intp)
-
-
 class Ranker:
     """A strategy bound to a catalogue's context; call it with a request for (m, k) slates."""
 
@@ -288,7 +271,7 @@ class Ranker:
         if not cold.any():
             return feedback, cold
         rows = np.flatnonzero(cold)
-        seeds = top_candidates(content[rows], request.eligible[rows], CF_SEED_ITEMS)
+        seeds = top_k_rows(content[rows], request.eligible[rows], CF_SEED_ITEMS)
         seed_rows, seed_cols = np.nonzero(seeds >= 0)
         seeded = sparse.csr_matrix(
             (np.ones(seed_rows.size, np.float32), (rows[seed_rows], seeds[seed_rows, seed_cols])),
@@ -306,7 +289,7 @@ class Ranker:
         contributions = {c: part * (strategy.weights[c] / total) for c, part in parts.items()}
         final = functools.reduce(np.add, contributions.values())
         wanted = k if strategy.diversity == "none" else max(strategy.candidates, k)
-        candidates = top_candidates(final, request.eligible, wanted)
+        candidates = top_k_rows(final, request.eligible, wanted)
         relevance = np.take_along_axis(final, np.maximum(candidates, 0), axis=1)
         if strategy.diversity == "mmr":
             pair = self.context.pair_similarity(strategy.similarity)
@@ -328,7 +311,7 @@ class Ranker:
         strategy = self.strategy
         m, n = request.eligible.shape
         if strategy.order == "random":
-            positions = top_candidates(rng.random((m, n)), request.eligible, k)
+            positions = top_k_rows(rng.random((m, n)), request.eligible, k)
             empty = np.zeros(positions.shape)
             return Slates(
                 positions,

@@ -9,7 +9,7 @@ from scipy import sparse
 
 from recsys.catalog import make_catalogue
 from recsys.encoder import l2_normalise
-from recsys.ranking import similarity, top_k
+from recsys.ranking import similarity, top_k, top_k_rows
 from recsys.recommend import ranking_context
 from recsys.strategies import (
     PRESETS,
@@ -20,7 +20,6 @@ from recsys.strategies import (
     Strategy,
     build_ranker,
     minmax_over,
-    top_candidates,
     without_log,
 )
 from tests.conftest import tiny_items
@@ -126,7 +125,7 @@ def test_minmax_over_eligible_items_and_constant_rows():
 def test_top_candidates_breaks_ties_by_position_and_pads():
     scores = np.array([[0.5, 0.9, 0.5, 0.1], [0.3, 0.3, 0.3, 0.3]])
     eligible = np.array([[True, True, True, True], [False, True, False, False]])
-    assert top_candidates(scores, eligible, 3).tolist() == [[1, 0, 2], [1, -1, -1]]
+    assert top_k_rows(scores, eligible, 3).tolist() == [[1, 0, 2], [1, -1, -1]]
 
 
 def _logged_context():
