@@ -6,6 +6,7 @@ import streamlit as st
 
 from pages.resources import item_matrix, persona_vectors, ranking_context_for, setup_notices
 from recsys.catalog import Catalogue
+from recsys.context import RankingContext
 from recsys.encoder import embedding_space
 from recsys.evaluation import (
     METRIC_COLUMNS,
@@ -15,7 +16,7 @@ from recsys.evaluation import (
     offline_evaluation,
 )
 from recsys.simulation import PersonaVectors
-from recsys.strategies import PRESETS, RankingContext
+from recsys.strategy import PRESETS
 
 catalogue, encoder, embeddings = item_matrix()
 space = embedding_space(encoder, catalogue.fingerprint)

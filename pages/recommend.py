@@ -37,16 +37,9 @@ from recsys import (
     split_phrases,
 )
 from recsys.encoder import embedding_space
-from recsys.ranking import WEAK_MATCH, closest_match
+from recsys.ranking import SIMILARITY_LABELS, WEAK_MATCH, closest_match
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
-from recsys.strategies import (
-    COMPONENT_LABELS,
-    COMPONENTS,
-    PRESETS,
-    SIMILARITY_LABELS,
-    Strategy,
-    strategy_on,
-)
+from recsys.strategy import COMPONENT_LABELS, COMPONENTS, PRESETS, Strategy, strategy_on
 
 catalogue, encoder, embeddings = item_matrix()
 vectors = embeddings.matrix

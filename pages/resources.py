@@ -36,11 +36,11 @@ from recsys import (
     load_encoder,
     load_personas,
 )
+from recsys.context import RankingContext, ranking_context
 from recsys.encoder import MODEL_ENV_VAR, embedding_space
 from recsys.interactions import InteractionLog, read_log
-from recsys.recommend import ranking_context
 from recsys.simulation import PersonaVectors, embed_personas
-from recsys.strategies import PRESETS, VISITOR_DEFAULT, RankingContext, Strategy
+from recsys.strategy import PRESETS, VISITOR_DEFAULT, Strategy
 
 _log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from pages.resources import (
 )
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
 from recsys.simulation.report import MEASURES, curve_table, differences, reading, summary
-from recsys.strategies import PRESETS
+from recsys.strategy import PRESETS
 
 RESULT_KEY = "sim_result"
 DEFAULTS = UserParameters()

@@ -18,6 +18,7 @@ from recsys.collaborative import (
     item_based_scores,
     user_based_scores,
 )
+from recsys.context import RankingContext, ranking_context
 from recsys.diversify import dpp_rerank, mmr_rerank
 from recsys.embeddings import CatalogueEmbeddings, build_embeddings, catalogue_embeddings
 from recsys.encoder import EncoderLoad, SentenceEncoder, TextEncoder, TfidfEncoder, load_encoder
@@ -45,16 +46,11 @@ from recsys.profile import (
     update_interest,
 )
 from recsys.projection import Projection, fit_pca, fit_tsne
+from recsys.ranker import Ranker, SlateRequest, build_ranker
 from recsys.ranking import cosine_scores, top_k
-from recsys.recommend import (
-    Recommendation,
-    RecommendedList,
-    exclusion_mask,
-    ranking_context,
-    recommend,
-)
+from recsys.recommend import Recommendation, RecommendedList, exclusion_mask, recommend
 from recsys.satisfaction import like_share_series, satisfaction_series
-from recsys.strategies import PRESETS, Ranker, RankingContext, SlateRequest, Strategy, build_ranker
+from recsys.strategy import PRESETS, Strategy
 from recsys.upload import UploadResult, csv_safe, read_catalogue_csv, template_csv
 
 __all__ = [

@@ -52,17 +52,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from recsys.catalog import Catalogue
+from recsys.context import RankingContext
 from recsys.interactions import LOGGING_POLICY
 from recsys.metrics import evaluate_lists
 from recsys.profile import ProfileSettings
+from recsys.ranker import build_ranker
 from recsys.simulation.environment import LabSettings, RecommenderState, simulate
 from recsys.simulation.users import PersonaVectors, UserParameters, make_population
-from recsys.strategies import (
-    PRESETS,
-    RankingContext,
-    Strategy,
-    build_ranker,
-)
+from recsys.strategy import PRESETS, Strategy
 
 _log = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from numpy.typing import NDArray
 
 from recsys.catalog import ASSETS_DIR, Catalogue
 from recsys.collaborative import LOG_COLUMNS
-from recsys.recommend import ranking_context
+from recsys.context import ranking_context
 from recsys.simulation.environment import LabSettings, simulate
 from recsys.simulation.users import PersonaVectors, UserParameters, make_population
-from recsys.strategies import Strategy
+from recsys.strategy import Strategy
 
 _log = logging.getLogger(__name__)
 

@@ -132,6 +132,20 @@ def ranking_queries(
     return np.where(norms < _EPS, anchors, blend / np.maximum(norms, _EPS)).astype(np.float32)
 
 
+def queries_for(
+    learns: bool,
+    interests: NDArray[np.float32],
+    anchors: NDArray[np.float32],
+    anchor_weight: float,
+) -> NDArray[np.float32]:
+    """The (m, dim) vectors a strategy ranks by: the learned query
+    q = normalise((1 - rho) u + rho c) (above), or the interest text c alone for a strategy
+    that does not learn (``learns`` False). ``interests`` u and ``anchors`` c are (m, dim)."""
+    if not learns:
+        return anchors
+    return ranking_queries(interests, anchors, anchor_weight)
+
+
 def trajectory(
     anchor: NDArray[np.float32], events: list[FeedbackEvent]
 ) -> Iterator[NDArray[np.float32]]:

@@ -58,6 +58,19 @@ def similarity(
     raise ValueError(f"unknown similarity measure {measure!r}")
 
 
+def minmax_over(values: NDArray[np.floating], eligible: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Rescale each row of (m, n) ``values`` (or one (1, n) row for everyone) to [0, 1] over
+    its eligible entries; rows constant there give 0. Ineligible entries are rescaled too
+    (they may fall outside [0, 1]). Returns (m, n)."""
+    values = np.broadcast_to(np.asarray(values, dtype=np.float64), eligible.shape)
+    low = np.min(values, axis=1, where=eligible, initial=np.inf, keepdims=True)
+    high = np.max(values, axis=1, where=eligible, initial=-np.inf, keepdims=True)
+    spread = high - low
+    ok = np.isfinite(spread) & (spread > 1e-12)
+    scaled = (values - np.where(ok, low, 0.0)) / np.where(ok, spread, 1.0)
+    return np.where(ok, scaled, 0.0)
+
+
 def top_k_rows(
     scores: NDArray[np.floating], eligible: NDArray[np.bool_], k: int
 ) -> NDArray[np.intp]:

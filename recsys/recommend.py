@@ -2,7 +2,7 @@
 
 ``recommend`` builds the one-user request (the profile's query or the interest text alone,
 the thumbs as a feedback row, the items the visitor may see) and calls the same ranker the
-simulation runs (``recsys.strategies.build_ranker``); each card then gets its reason, its
+simulation runs (``recsys.ranker.build_ranker``); each card then gets its reason, its
 score split into the strategy's components, and an "exploring" mark where exploration put it.
 """
 
@@ -12,26 +12,16 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 from scipy import sparse
 
 from recsys.catalog import Catalogue
-from recsys.collaborative import fit_collaborative, with_measure
+from recsys.context import RankingContext
 from recsys.explain import explain
 from recsys.metrics import domain_spread, intra_list_diversity
-from recsys.profile import ProfileSettings, UserProfile
-from recsys.strategies import (
-    COMPONENTS,
-    PRESETS,
-    THOMPSON_WINDOW,
-    VISITOR_DEFAULT,
-    RankingContext,
-    SlateRequest,
-    Strategy,
-    build_ranker,
-    queries_for,
-)
+from recsys.profile import ProfileSettings, UserProfile, queries_for
+from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
+from recsys.strategy import COMPONENTS, PRESETS, VISITOR_DEFAULT, Strategy
 
 
 @dataclass(frozen=True)
@@ -74,24 +64,6 @@ class RecommendedList:
         return self.items[index]
 
 
-def ranking_context(
-    catalogue: Catalogue, item_vectors: NDArray[np.float32], log: pd.DataFrame | None = None
-) -> RankingContext:
-    """The ranker's view of a catalogue: its vectors and hooks, and, when ``log`` is an
-    interaction log of this catalogue's items, popularity and the CF models fitted from it."""
-    hook = catalogue.items["hook"].to_numpy(dtype=np.float64, copy=True)
-    if log is None:
-        return RankingContext(item_vectors=item_vectors, hook=hook)
-    cosine = fit_collaborative(log, catalogue, "cosine")
-    pearson = with_measure(cosine, "pearson")
-    return RankingContext(
-        item_vectors=item_vectors,
-        hook=hook,
-        popularity=cosine.popularity,
-        collaborative={"item-cosine": cosine, "item-pearson": pearson, "user": cosine},
-    )
-
-
 def exclusion_mask(
     catalogue: Catalogue, rated_ids: Collection[str], domains: Collection[str] | None
 ) -> NDArray[np.bool_]:
@@ -132,7 +104,7 @@ def slate_request(
         rated[0, -len(recent) :] = recent
     return SlateRequest(
         queries=queries_for(
-            strategy,
+            strategy.learns,
             profile.interest_vector[None, :],
             profile.anchor[None, :],
             settings.anchor_weight,

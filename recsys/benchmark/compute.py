@@ -68,10 +68,10 @@ def _shipped_profile():
     from datetime import UTC, datetime
 
     from recsys.catalog import load_catalogue
+    from recsys.context import ranking_context
     from recsys.embeddings import EMBEDDINGS_PATH
     from recsys.interactions import read_log
     from recsys.profile import ProfileSettings, UserProfile
-    from recsys.recommend import ranking_context
 
     catalogue = load_catalogue()
     vectors = np.load(EMBEDDINGS_PATH)
@@ -97,8 +97,9 @@ def bench_recommend(repeat: int) -> None:
     """The whole list a visitor sees under several presets, and the strategy parts alone:
     CF scores for one session, and hybrid + MMR (top 30 from 200 candidates)."""
     from recsys.collaborative import item_based_scores
+    from recsys.ranker import build_ranker
     from recsys.recommend import recommend, slate_request
-    from recsys.strategies import PRESETS, Strategy, build_ranker
+    from recsys.strategy import PRESETS, Strategy
 
     catalogue, context, profile, settings = _shipped_profile()
     for name in ("Adaptive (feedback)", "Hybrid (CF + content)", "Adaptive + explore"):
@@ -131,10 +132,10 @@ def bench_recommend(repeat: int) -> None:
 def bench_simulation() -> None:
     """The simulation lab's runs: every preset, 200 users x 50 rounds and 1,000 x 100."""
     from recsys.catalog import load_catalogue, load_personas
+    from recsys.context import ranking_context
     from recsys.embeddings import EMBEDDINGS_PATH
     from recsys.encoder import load_encoder
     from recsys.interactions import read_log
-    from recsys.recommend import ranking_context
     from recsys.simulation import (
         LabSettings,
         UserParameters,
@@ -142,7 +143,7 @@ def bench_simulation() -> None:
         make_population,
         run_lab,
     )
-    from recsys.strategies import PRESETS
+    from recsys.strategy import PRESETS
 
     loaded = load_encoder()
     if loaded.encoder is None:

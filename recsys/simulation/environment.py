@@ -1,6 +1,6 @@
 """The simulation loop: a strategy's ranker serves slates to a population, round after round.
 
-Per round t = 1..T, for every active user: the ranker (``recsys.strategies.build_ranker``, the
+Per round t = 1..T, for every active user: the ranker (``recsys.ranker.build_ranker``, the
 same code the Recommend page uses) builds a slate of k items the user has not consumed, from
 the user's ranking query; the user responds (``recsys.simulation.users.respond``); a thumb
 moves the recommender's interest vector exactly as on the page,
@@ -19,16 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from recsys.profile import ProfileSettings, update_interests
+from recsys.context import RankingContext
+from recsys.profile import ProfileSettings, queries_for, update_interests
+from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
 from recsys.simulation.users import Population, UserParameters, respond
-from recsys.strategies import (
-    THOMPSON_WINDOW,
-    RankingContext,
-    SlateRequest,
-    Strategy,
-    build_ranker,
-    queries_for,
-)
+from recsys.strategy import Strategy
 
 
 @dataclass(frozen=True)
@@ -114,7 +109,9 @@ class RecommenderState:
     ) -> SlateRequest:
         """The ranker's request for ``users``: the learned query q, or the anchor alone for a
         strategy that does not learn."""
-        queries = queries_for(strategy, self.interests[users], self.anchors[users], anchor_weight)
+        queries = queries_for(
+            strategy.learns, self.interests[users], self.anchors[users], anchor_weight
+        )
         return SlateRequest(
             queries=queries,
             feedback=self.feedback[users],

@@ -13,7 +13,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from recsys import load_catalogue
 from recsys.evaluation import EvaluationSettings
-from recsys.strategies import PRESETS
+from recsys.strategy import PRESETS
 from recsys.upload import MAX_BYTES
 from tests.app.test_catalogue_and_map import SMALL_CSV, shown, upload
 from tests.app.test_pages import card_keys

@@ -2,7 +2,7 @@
 
 import pytest
 
-from recsys.strategies import PRESETS
+from recsys.strategy import PRESETS
 from tests.app.conftest import APP
 
 pytestmark = pytest.mark.slow

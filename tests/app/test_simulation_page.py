@@ -2,7 +2,7 @@
 
 import pytest
 
-from recsys.strategies import PRESETS
+from recsys.strategy import PRESETS
 from tests.app.test_catalogue_and_map import SMALL_CSV, upload
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 import pytest
 
-from recsys.strategies import PRESETS
+from recsys.strategy import PRESETS
 from tests.app.test_pages import card_keys
 
 pytestmark = pytest.mark.slow

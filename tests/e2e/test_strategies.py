@@ -1,6 +1,6 @@
 """The strategy controls in a real browser: presets, score parts, and the diversity slider."""
 
-from recsys.strategies import PRESETS
+from recsys.strategy import PRESETS
 from tests.e2e.streamlit_page import EXCEPTION, card_ids, type_interests, wait_idle
 
 

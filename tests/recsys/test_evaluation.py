@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from recsys.catalog import ASSETS_DIR, load_catalogue
+from recsys.context import ranking_context
 from recsys.evaluation import (
     METRIC_COLUMNS,
     EvaluationLog,
@@ -17,8 +18,8 @@ from recsys.evaluation import (
 )
 from recsys.interactions import generate_log
 from recsys.profile import ProfileSettings
-from recsys.recommend import ranking_context
-from recsys.strategies import PRESETS, THOMPSON_WINDOW
+from recsys.ranker import THOMPSON_WINDOW
+from recsys.strategy import PRESETS
 from tests.conftest import made_up_personas
 
 SMALL = EvaluationSettings(n_users=60, rounds=10, k=5)

@@ -2,10 +2,11 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from recsys.context import ranking_context
 from recsys.explain import split_phrases
 from recsys.profile import ProfileSettings, UserProfile
-from recsys.recommend import exclusion_mask, ranking_context, recommend
-from recsys.strategies import PRESETS
+from recsys.recommend import exclusion_mask, recommend
+from recsys.strategy import PRESETS
 
 
 def _setup(catalogue, encoder, text):

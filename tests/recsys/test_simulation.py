@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from recsys.catalog import ASSETS_DIR, load_catalogue
+from recsys.context import RankingContext
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
 from recsys.simulation.environment import StrategyRun, slate_diversity
 from recsys.simulation.report import (
@@ -19,7 +20,7 @@ from recsys.simulation.report import (
     summary,
 )
 from recsys.simulation.users import Population, _sigmoid, respond
-from recsys.strategies import PRESETS, RankingContext
+from recsys.strategy import PRESETS
 from tests.conftest import made_up_personas
 
 

@@ -8,20 +8,11 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 from recsys.catalog import make_catalogue
+from recsys.context import RankingContext, ranking_context
 from recsys.encoder import l2_normalise
-from recsys.ranking import similarity, top_k, top_k_rows
-from recsys.recommend import ranking_context
-from recsys.strategies import (
-    PRESETS,
-    THOMPSON_WINDOW,
-    Ranker,
-    RankingContext,
-    SlateRequest,
-    Strategy,
-    build_ranker,
-    minmax_over,
-    without_log,
-)
+from recsys.ranker import THOMPSON_WINDOW, Ranker, SlateRequest, build_ranker
+from recsys.ranking import minmax_over, similarity, top_k, top_k_rows
+from recsys.strategy import PRESETS, Strategy, without_log
 from tests.conftest import tiny_items
 
 

@@ -1,0 +1,89 @@
+"""The ranking context: what every ranker of one catalogue shares, read-only.
+
+``ranking_context`` builds it once per catalogue: the item vectors and hooks, and, where the
+catalogue has an interaction log, popularity and the collaborative-filtering models fitted
+from the log (``recsys.collaborative``). Item-item similarity matrices for diversity are
+computed on first use and kept with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from recsys.catalog import Catalogue
+from recsys.collaborative import CollaborativeModel, fit_collaborative, with_measure
+from recsys.ranking import Similarity, similarity
+
+MAX_PRECOMPUTED_SIMILARITY = 6000  # items; above this, diversity computes similarities per pick
+
+
+@dataclass(frozen=True)
+class RankingContext:
+    """What every ranker of one catalogue shares, read-only: ``item_vectors`` (n, dim) unit
+    rows, ``hook`` (n,) click appeal in [0, 1], ``popularity`` (n,) in [0, 1] or None, and the
+    fitted collaborative models by ``CfMethod`` (None for a catalogue without a log)."""
+
+    item_vectors: NDArray[np.float32]
+    hook: NDArray[np.float64]
+    popularity: NDArray[np.float64] | None = None
+    collaborative: dict[str, CollaborativeModel] | None = None
+    _similarities: dict[str, NDArray[np.float32]] = dataclasses.field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def n_items(self) -> int:
+        return len(self.item_vectors)
+
+    @property
+    def has_log(self) -> bool:
+        return self.collaborative is not None
+
+    def pair_matrix(self, measure: Similarity) -> NDArray[np.float32]:
+        """(n, n) item-item similarity under ``measure``, computed on first use."""
+        if measure not in self._similarities:
+            vectors = self.item_vectors
+            self._similarities[measure] = similarity(vectors, vectors, measure)
+        return self._similarities[measure]
+
+    def pair_similarity(self, measure: Similarity) -> Callable[[NDArray, NDArray], NDArray]:
+        """sim(picked (m,), candidates (m, C)) -> (m, C) under ``measure``: a gather from
+        ``pair_matrix``, or computed per call for catalogues too large for an (n, n) matrix."""
+        vectors = self.item_vectors
+        if self.n_items <= MAX_PRECOMPUTED_SIMILARITY:
+            matrix = self.pair_matrix(measure)
+            return lambda picked, candidates: matrix[picked[:, None], candidates]
+
+        def computed(picked: NDArray, candidates: NDArray) -> NDArray:
+            return np.stack(
+                [
+                    similarity(vectors[row], vectors[one][None, :], measure)[:, 0]
+                    for one, row in zip(picked, candidates, strict=True)
+                ]
+            )
+
+        return computed
+
+
+def ranking_context(
+    catalogue: Catalogue, item_vectors: NDArray[np.float32], log: pd.DataFrame | None = None
+) -> RankingContext:
+    """The ranker's view of a catalogue: its vectors and hooks, and, when ``log`` is an
+    interaction log of this catalogue's items, popularity and the CF models fitted from it."""
+    hook = catalogue.items["hook"].to_numpy(dtype=np.float64, copy=True)
+    if log is None:
+        return RankingContext(item_vectors=item_vectors, hook=hook)
+    cosine = fit_collaborative(log, catalogue, "cosine")
+    pearson = with_measure(cosine, "pearson")
+    return RankingContext(
+        item_vectors=item_vectors,
+        hook=hook,
+        popularity=cosine.popularity,
+        collaborative={"item-cosine": cosine, "item-pearson": pearson, "user": cosine},
+    )

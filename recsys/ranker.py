@@ -1,0 +1,251 @@
+"""The ranker: a strategy bound to a catalogue's context, scoring m users at once.
+
+For each of m users the ranker scores every item (``recsys.strategy``)::
+
+    final_u(i) = sum_c beta_c * norm_u(f_c(u, i)) / sum_c beta_c
+
+where ``norm_u`` (``recsys.ranking.minmax_over``) rescales a component min-max over the items
+user u may be shown, so every component lies in [0, 1] and ``final`` does too; a component
+that is constant there becomes 0. The components:
+
+- content: similarity of item i to the user's ranking query (``recsys.ranking.similarity``);
+- cf: item-based collaborative filtering from the user's thumbs (``recsys.collaborative``);
+  with no thumbs yet, the ``CF_SEED_ITEMS`` items nearest the query stand in as likes (cold
+  start, reported per user);
+- popularity: thumbs-up in the interaction log, log-scaled;
+- hook: the item's click appeal (only the click-maximiser uses it).
+
+Then: the ``candidates`` best by ``final`` (``recsys.ranking.top_k_rows``) are re-ranked for
+diversity (MMR or DPP, with ``final`` as relevance), and exploration may swap in items
+(epsilon-greedy) or rank by a query drawn around the profile (Thompson). A "Random" ranker
+orders eligible items at random. The same code serves m = 1 (a visitor) and m = 200 (a
+simulated population).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from recsys.collaborative import item_based_scores, user_based_scores
+from recsys.context import RankingContext
+from recsys.diversify import dpp_rerank, mmr_rerank
+from recsys.explore import epsilon_greedy, thompson_queries
+from recsys.ranking import minmax_over, similarity, top_k_rows
+from recsys.strategy import COMPONENTS, PRESETS, Strategy, strategy_on
+
+CF_SEED_ITEMS = 5
+THOMPSON_WINDOW = 30  # the most recent ratings the Thompson posterior conditions on
+
+
+@dataclass(frozen=True)
+class SlateRequest:
+    """m users asking for lists: ``queries`` (m, dim) unit rows (the profile's ranking query,
+    or the interest text alone for a strategy that does not learn); ``feedback`` (m, n) sparse,
+    +1 liked, -1 disliked; ``eligible`` (m, n) bool; ``rated_positions`` (m, t) the most recent
+    rated items, -1 padded (Thompson's posterior). ``feedback`` may be dense: it becomes sparse
+    only where CF needs it."""
+
+    queries: NDArray[np.float32]
+    feedback: sparse.csr_matrix | NDArray[np.float32]
+    eligible: NDArray[np.bool_]
+    rated_positions: NDArray[np.intp]
+
+
+@dataclass(frozen=True)
+class Slates:
+    """The lists: ``positions`` (m, k) item rows best first, -1 where a user has fewer eligible
+    items; ``scores`` (m, k) the hybrid score; ``contributions`` (m, k, 4) each component's
+    share beta_c * norm(f_c) / sum(beta), summing to ``scores``; ``similarity`` (m, k) the raw
+    content similarity; ``exploring`` (m, k) slots put there by exploration;
+    ``cf_cold_start`` (m,) users whose CF was seeded from their words."""
+
+    positions: NDArray[np.intp]
+    scores: NDArray[np.float64]
+    contributions: NDArray[np.float64]
+    similarity: NDArray[np.float64]
+    exploring: NDArray[np.bool_]
+    cf_cold_start: NDArray[np.bool_]
+
+
+class Ranker:
+    """A strategy bound to a catalogue's context; call it with a request for (m, k) slates."""
+
+    def __init__(self, strategy: Strategy, context: RankingContext) -> None:
+        self.strategy = strategy
+        self.context = context
+
+    def components(
+        self, queries: NDArray[np.float32], request: SlateRequest
+    ) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float32], NDArray[np.bool_]]:
+        """The normalised (m, n) component of every positive weight, the (m, n) raw content
+        similarity, and (m,) CF cold start."""
+        strategy, context = self.strategy, self.context
+        m, n = request.eligible.shape
+        content = similarity(context.item_vectors, queries, strategy.similarity).T
+        weights = strategy.weights
+        parts = {}
+        if weights["content"] > 0:
+            parts["content"] = minmax_over(content, request.eligible)
+        cold = np.zeros(m, dtype=bool)
+        if weights["cf"] > 0 and context.collaborative is not None:
+            feedback, cold = self._cf_feedback(request, content)
+            if strategy.cf_method == "user":
+                cf = user_based_scores(context.collaborative["user"], feedback)
+            else:
+                cf = item_based_scores(context.collaborative[strategy.cf_method], feedback)
+            parts["cf"] = minmax_over(cf, request.eligible)
+        if weights["popularity"] > 0 and context.popularity is not None:
+            parts["popularity"] = minmax_over(context.popularity[None, :], request.eligible)
+        if weights["hook"] > 0:
+            parts["hook"] = minmax_over(context.hook[None, :], request.eligible)
+        return parts, content, cold
+
+    def _cf_feedback(
+        self, request: SlateRequest, content: NDArray[np.float32]
+    ) -> tuple[sparse.csr_matrix, NDArray[np.bool_]]:
+        """The users' thumbs; users without any get their CF_SEED_ITEMS nearest items as likes."""
+        feedback = sparse.csr_matrix(request.feedback, dtype=np.float32)
+        cold = np.diff(feedback.indptr) == 0
+        if not cold.any():
+            return feedback, cold
+        rows = np.flatnonzero(cold)
+        seeds = top_k_rows(content[rows], request.eligible[rows], CF_SEED_ITEMS)
+        seed_rows, seed_cols = np.nonzero(seeds >= 0)
+        seeded = sparse.csr_matrix(
+            (np.ones(seed_rows.size, np.float32), (rows[seed_rows], seeds[seed_rows, seed_cols])),
+            shape=feedback.shape,
+        )
+        return (feedback + seeded).tocsr(), cold
+
+    def _slates(
+        self, queries: NDArray[np.float32], request: SlateRequest, k: int
+    ) -> tuple[NDArray[np.intp], dict[str, NDArray[np.float64]], NDArray, NDArray[np.bool_]]:
+        """Slates (m, k) and, for every active component, its weighted (m, n) contribution."""
+        strategy = self.strategy
+        parts, content, cold = self.components(queries, request)
+        total = sum(strategy.weights.values())
+        contributions = {c: part * (strategy.weights[c] / total) for c, part in parts.items()}
+        final = functools.reduce(np.add, contributions.values())
+        wanted = k if strategy.diversity == "none" else max(strategy.candidates, k)
+        candidates = top_k_rows(final, request.eligible, wanted)
+        relevance = np.take_along_axis(final, np.maximum(candidates, 0), axis=1)
+        if strategy.diversity == "mmr":
+            pair = self.context.pair_similarity(strategy.similarity)
+            positions = mmr_rerank(candidates, relevance, pair, k, strategy.diversity_lambda)
+        elif strategy.diversity == "dpp":  # needs a PSD kernel: the cosine Gram matrix
+            pair = self.context.pair_similarity("cosine")
+            positions = dpp_rerank(candidates, relevance, pair, k, strategy.diversity_lambda)
+        else:
+            positions = candidates[:, :k]
+        return positions, contributions, content, cold
+
+    def __call__(
+        self, request: SlateRequest, k: int, rng: np.random.Generator, mark_exploring: bool = True
+    ) -> Slates:
+        """(m, k) slates for ``request``. ``mark_exploring=False`` skips working out which
+        Thompson slots differ from the unexplored list and reordering the others to read best
+        first: the same items, in the draw's order (the simulated users have no position
+        bias, so a simulation loses nothing)."""
+        strategy = self.strategy
+        if strategy.order == "random":
+            return self._random(request, k, rng)
+        if strategy.exploration == "thompson":
+            return _explained(*self._thompson(request, k, rng, mark_exploring))
+        positions, contributions, content, cold = self._slates(request.queries, request, k)
+        exploring = np.zeros(positions.shape, dtype=bool)
+        if strategy.exploration == "epsilon":
+            positions, exploring = epsilon_greedy(
+                positions, request.eligible, strategy.epsilon, rng
+            )
+        return _explained(positions, contributions, content, exploring, cold)
+
+    def _random(self, request: SlateRequest, k: int, rng: np.random.Generator) -> Slates:
+        """The random baseline: eligible items in a random order, with no scores."""
+        m, n = request.eligible.shape
+        positions = top_k_rows(rng.random((m, n)), request.eligible, k)
+        empty = np.zeros(positions.shape)
+        return Slates(
+            positions,
+            empty,
+            np.zeros((*positions.shape, len(COMPONENTS))),
+            empty,
+            np.zeros(positions.shape, dtype=bool),
+            np.zeros(m, dtype=bool),
+        )
+
+    def _thompson(
+        self, request: SlateRequest, k: int, rng: np.random.Generator, mark_exploring: bool
+    ) -> tuple[NDArray[np.intp], dict, NDArray, NDArray[np.bool_], NDArray[np.bool_]]:
+        """Rank under a query drawn around each profile (``recsys.explore``). Marked, the
+        slots the draw changed are "exploring" and the cards keep the unexplored scores;
+        unmarked, the drawn query's scores go with the list."""
+        if mark_exploring:
+            greedy, contributions, content, _ = self._slates(request.queries, request, k)
+        rated = request.rated_positions
+        drawn = thompson_queries(
+            request.queries,
+            self.context.item_vectors[np.maximum(rated, 0)],
+            rated >= 0,
+            rng,
+            prior_scale=self.strategy.thompson_scale,
+        )
+        positions, explored, drawn_content, cold = self._slates(drawn, request, k)
+        if not mark_exploring:  # scores under the drawn query: nothing is shown
+            return positions, explored, drawn_content, np.zeros(positions.shape, bool), cold
+        exploring = (positions >= 0) & ~(positions[:, :, None] == greedy[:, None, :]).any(2)
+        positions = _greedy_order_around(positions, exploring, greedy)
+        return positions, contributions, content, exploring, cold
+
+
+def _explained(
+    positions: NDArray[np.intp],
+    contributions: dict[str, NDArray[np.float64]],
+    content: NDArray,
+    exploring: NDArray[np.bool_],
+    cold: NDArray[np.bool_],
+) -> Slates:
+    """The slates with each slot's score, its parts by component and its raw similarity."""
+    safe = np.maximum(positions, 0)
+    filled = positions >= 0
+    picked = np.zeros((*positions.shape, len(COMPONENTS)))
+    for index, component in enumerate(COMPONENTS):
+        if component in contributions:
+            values = np.take_along_axis(contributions[component], safe, axis=1)
+            picked[:, :, index] = np.where(filled, values, 0.0)
+    return Slates(
+        positions=positions,
+        scores=picked.sum(axis=2),
+        contributions=picked,
+        similarity=np.where(filled, np.take_along_axis(content, safe, axis=1), 0.0),
+        exploring=exploring & filled,
+        cf_cold_start=cold,
+    )
+
+
+def _greedy_order_around(
+    drawn: NDArray[np.intp], exploring: NDArray[np.bool_], greedy: NDArray[np.intp]
+) -> NDArray[np.intp]:
+    """The Thompson list as a visitor reads it: exploring items stay in the slots the draw
+    gave them, and the other slots hold the remaining items in the unexplored list's order
+    (so their scores read best first). The set of items is the draw's; (m, k) each."""
+    result = drawn.copy()
+    for row in range(len(drawn)):
+        kept = set(drawn[row][~exploring[row]].tolist())
+        ordered = [item for item in greedy[row].tolist() if item in kept]
+        result[row, ~exploring[row]] = ordered + [-1] * (
+            int((~exploring[row]).sum()) - len(ordered)
+        )
+    return result
+
+
+def build_ranker(strategy: Strategy | str, context: RankingContext) -> Ranker:
+    """The ranker for a preset name or a ``Strategy``: the one entry point the Recommend page
+    and the simulation share. It ranks by ``strategy_on(strategy, context)``."""
+    if isinstance(strategy, str):
+        strategy = PRESETS[strategy]
+    return Ranker(strategy_on(strategy, context), context)
