@@ -176,3 +176,32 @@ class Persona:
 def load_personas(path: Path = PERSONAS_PATH) -> list[Persona]:
     with path.open(encoding="utf-8") as f:
         return [Persona(**entry) for entry in json.load(f)]
+
+
+def persona_for_text(personas: list[Persona], chosen_id: str | None, text: str) -> str | None:
+    """The chosen persona's id while ``text`` is still its stated interests; None once the
+    visitor has typed their own (or chose none)."""
+    for persona in personas:
+        if persona.persona_id == chosen_id and persona.stated_interests == text:
+            return chosen_id
+    return None
+
+
+def categories_in(items: pd.DataFrame, domains: list[str]) -> list[str]:
+    """The categories of the items in ``domains`` (every domain when empty), sorted."""
+    shown = items[items["domain"].isin(domains)] if domains else items
+    return sorted(shown["category"].unique())
+
+
+def browse(
+    items: pd.DataFrame, domains: list[str], categories: list[str], search: str
+) -> pd.DataFrame:
+    """The items in ``domains`` and ``categories`` (empty = all) whose title, description or
+    tags contain ``search`` (case-insensitive, literal; blank = no search)."""
+    shown = items[items["domain"].isin(domains)] if domains else items
+    if categories:
+        shown = shown[shown["category"].isin(categories)]
+    if search.strip():
+        text = shown["title"] + " " + shown["description"] + " " + shown["tags"]
+        shown = shown[text.str.contains(search.strip(), case=False, regex=False)]
+    return shown

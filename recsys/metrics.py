@@ -48,12 +48,40 @@ ItemList = Sequence[str] | NDArray[Any]
 """Item ids, best first. Ids are strings in this project; a numpy array of them works too."""
 
 
+def pairwise_cosines(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+    """(k, dim) unit rows -> (k, k) cosine of every pair (1 on the diagonal)."""
+    return vectors @ vectors.T
+
+
+def mean_pair_similarity(
+    slates: NDArray[np.intp], item_similarity: NDArray[np.floating]
+) -> NDArray[np.float64]:
+    """(m, k) slates of item positions (-1 = empty slot), (n, n) item-item similarity ->
+    (m,) mean similarity over the pairs of filled slots; NaN where a slate has under 2 items.
+    The one intra-list measure of the package: the lab's slates and one visitor's list."""
+    filled = slates >= 0
+    safe = np.maximum(slates, 0)
+    pair = item_similarity[safe[:, :, None], safe[:, None, :]]
+    both = filled[:, :, None] & filled[:, None, :]
+    off_diagonal = both & ~np.eye(slates.shape[1], dtype=bool)[None]
+    count = off_diagonal.sum(axis=(1, 2))
+    total = np.where(off_diagonal, pair, 0.0).sum(axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def slate_diversity(slates: NDArray[np.intp], item_similarity: NDArray[np.floating]) -> NDArray:
+    """(m, k) slates -> (m,) 1 - mean pairwise similarity over filled slots (NaN under 2)."""
+    return 1.0 - mean_pair_similarity(slates, item_similarity)
+
+
 def intra_list_similarity(vectors: NDArray[np.float32]) -> float | None:
-    """Mean pairwise cosine of (k, dim) unit rows; None when k < 2."""
+    """Mean pairwise cosine of (k, dim) unit rows; None when k < 2 (``mean_pair_similarity``
+    for one list)."""
     if len(vectors) < 2:
         return None
-    similarity = vectors @ vectors.T
-    return float(similarity[np.triu_indices(len(vectors), k=1)].mean())
+    slate = np.arange(len(vectors))[None, :]
+    return float(mean_pair_similarity(slate, pairwise_cosines(vectors))[0])
 
 
 def intra_list_diversity(vectors: NDArray[np.float32]) -> float | None:

@@ -26,6 +26,8 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from recsys.encoder import l2_normalise
+from recsys.explain import split_phrases
 from recsys.satisfaction import like_share_series, satisfaction_series
 
 _EPS = 1e-9
@@ -78,11 +80,10 @@ class FeedbackEvent:
 
 
 def normalise(vector: NDArray[np.floating]) -> NDArray[np.float32]:
-    vector = np.asarray(vector, dtype=np.float32)
-    norm = float(np.linalg.norm(vector))
-    if norm < _EPS:
+    """A (dim,) vector scaled to unit length (``l2_normalise``); a zero vector is an error."""
+    if float(np.linalg.norm(vector)) < _EPS:
         raise ValueError("cannot normalise a zero vector")
-    return vector / norm
+    return l2_normalise(vector)
 
 
 def update_interest(
@@ -340,3 +341,37 @@ def interest_text_problem(text: str) -> str | None:
             "cooking”; numbers and symbols alone say nothing about taste."
         )
     return None
+
+
+WORDS_NOT_IN_CATALOGUE = (
+    "None of the words of your interests occur in this catalogue, and TF-IDF mode can only "
+    "match words it has seen. Describe your interests in this catalogue's words, for example a "
+    "topic or a genre."
+)
+
+
+def apply_interest_text(
+    profile: UserProfile, text: str, encode: Encode, space: str, persona_id: str | None
+) -> str | None:
+    """Embed a changed interest ``text`` (the whole text, and each phrase for the reasons)
+    into ``profile`` in the embedding ``space``; a sentence for the page when the text cannot
+    be used, and then the profile is left as it was."""
+    if text == profile.interest_text and profile.has_interests:
+        return None
+    problem = interest_text_problem(text)
+    if problem is not None:
+        return problem
+    phrases = split_phrases(text)
+    embedded = encode([text, *phrases])
+    if not np.any(embedded[0]):
+        return WORDS_NOT_IN_CATALOGUE
+    profile.set_interests(text, embedded[0], phrases, embedded[1:], persona_id, space, encode)
+    return None
+
+
+def follow_space(profile: UserProfile, space: str, encode: Encode) -> str | None:
+    """Move ``profile`` into the embedding ``space`` if it is elsewhere (TF-IDF mode after a
+    catalogue change); a sentence for the page if its words cannot move there."""
+    if not profile.has_interests or profile.space == space:
+        return None
+    return None if profile.move_to_space(space, encode) else WORDS_NOT_IN_CATALOGUE

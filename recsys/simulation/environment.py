@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from recsys.context import RankingContext
+from recsys.metrics import slate_diversity
 from recsys.profile import ProfileSettings, queries_for, update_interests
 from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
 from recsys.simulation.users import Population, UserParameters, respond
@@ -118,19 +119,6 @@ class RecommenderState:
             eligible=eligible,
             rated_positions=self.rated[users],
         )
-
-
-def slate_diversity(slates: NDArray[np.intp], item_similarity: NDArray[np.float32]) -> NDArray:
-    """(m, k) slates -> (m,) 1 - mean pairwise cosine over filled slots (NaN under 2 items)."""
-    filled = slates >= 0
-    safe = np.maximum(slates, 0)
-    pair = item_similarity[safe[:, :, None], safe[:, None, :]]
-    both = filled[:, :, None] & filled[:, None, :]
-    off_diagonal = both & ~np.eye(slates.shape[1], dtype=bool)[None]
-    count = off_diagonal.sum(axis=(1, 2))
-    total = np.where(off_diagonal, pair, 0.0).sum(axis=(1, 2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, 1.0 - total / count, np.nan)
 
 
 def simulate(

@@ -56,6 +56,15 @@ class Interval:
     def __str__(self) -> str:
         return f"{self.mean:.3f} [{self.low:.3f}, {self.high:.3f}]"
 
+    def signed(self) -> str:
+        """The interval of a difference, signs shown: "+0.080 [+0.003, +0.157]"."""
+        return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
+
+    @classmethod
+    def of(cls, row: pd.Series, name: str) -> Interval:
+        """The interval in a table row's ``name``, ``name_low`` and ``name_high`` columns."""
+        return cls(row[name], row[f"{name}_low"], row[f"{name}_high"])
+
     def columns(self, name: str) -> dict[str, float]:
         """The interval as table columns ``name``, ``name_low`` and ``name_high``."""
         return {name: self.mean, f"{name}_low": self.low, f"{name}_high": self.high}
@@ -253,3 +262,20 @@ def curve_table(runs: list[StrategyRun]) -> pd.DataFrame:
     """Every strategy's per-round curves and intervals in one table (the page charts it and
     offers it as CSV)."""
     return pd.concat([curves(run) for run in runs])
+
+
+def shown_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """``summary`` as the page shows it: each measure "mean [low, high]", then coverage."""
+    shown = pd.DataFrame({"Strategy": table["strategy"]})
+    for key, label in MEASURES.items():
+        shown[label] = [str(Interval.of(row, key)) for _, row in table.iterrows()]
+    shown["Catalogue coverage"] = table["coverage"].map("{:.3f}".format)
+    return shown
+
+
+def shown_differences(paired: pd.DataFrame) -> pd.DataFrame:
+    """``differences`` as the page shows them: each measure "+mean [+low, +high]"."""
+    shown = pd.DataFrame({"Comparison": paired["comparison"]})
+    for key, label in MEASURES.items():
+        shown[label] = [Interval.of(row, key).signed() for _, row in paired.iterrows()]
+    return shown
