@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from pages.resources import ensure_session_defaults
+from pages.shared.session import ensure_session_defaults
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 

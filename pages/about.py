@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.resources import encoder_load
+from pages.shared.cache import encoder_load
 from recsys import ProfileSettings
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
 

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from pages.resources import (
+from pages.shared.cache import shipped_catalogue
+from pages.shared.notices import plain
+from pages.shared.session import profile
+from pages.shared.workspace import (
     active_catalogue,
-    plain,
-    profile,
     restore_shipped_catalogue,
-    shipped_catalogue,
     uploaded,
     use_uploaded,
 )
 from recsys import csv_safe, read_catalogue_csv, template_csv
+from recsys.catalog import browse, categories_in
 from recsys.upload import (
     DEFAULTS,
     MAX_BYTES,
@@ -61,20 +62,16 @@ domains = filters[0].multiselect(
     key="cat_domains",
     placeholder="All domains",
 )
-in_domains = items[items["domain"].isin(domains)] if domains else items
 categories = filters[1].multiselect(
     "Category",
-    sorted(in_domains["category"].unique()),
+    categories_in(items, domains),
     key="cat_categories",
     placeholder="All categories",
 )
 search = filters[2].text_input(
     "Search titles, descriptions and tags", key="cat_search", placeholder="e.g. telescope"
 )
-shown = in_domains[in_domains["category"].isin(categories)] if categories else in_domains
-if search.strip():
-    text = shown["title"] + " " + shown["description"] + " " + shown["tags"]
-    shown = shown[text.str.contains(search.strip(), case=False, regex=False)]
+shown = browse(items, domains, categories, search)
 st.caption(f"{len(shown):,} of {len(items):,} items")
 st.dataframe(
     shown.assign(domain=shown["domain"].map(catalogue.domain_label)),

@@ -1,26 +1,15 @@
 """Offline evaluation: every preset scored on a simulated log split by time."""
 
-import time
-
 import streamlit as st
 
-from pages.resources import item_matrix, persona_vectors, ranking_context_for, setup_notices
-from recsys.catalog import Catalogue
-from recsys.context import RankingContext
-from recsys.encoder import embedding_space
-from recsys.evaluation import (
-    METRIC_COLUMNS,
-    EvaluationSettings,
-    OfflineEvaluation,
-    evaluation_rng,
-    offline_evaluation,
-)
-from recsys.simulation import PersonaVectors
+from pages.shared.cache import encoder_load, offline_table, persona_vectors
+from pages.shared.notices import setup_notices
+from pages.shared.workspace import workspace
+from recsys.evaluation import METRIC_COLUMNS, EvaluationSettings
 from recsys.strategy import PRESETS
 
-catalogue, encoder, embeddings = item_matrix()
-space = embedding_space(encoder, catalogue.fingerprint)
-context = ranking_context_for(catalogue, encoder, embeddings)
+work = workspace()
+catalogue, context = work.catalogue, work.context
 DEFAULTS = EvaluationSettings()
 
 
@@ -55,25 +44,8 @@ def _labels(k: int) -> dict[str, tuple[str, str]]:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _evaluate(
-    fingerprint: str,
-    space: str,
-    k: int,
-    n_users: int,
-    seed: int,
-    _catalogue: Catalogue,
-    _context: RankingContext,
-    _personas: PersonaVectors,
-) -> tuple[OfflineEvaluation, float]:
-    started = time.perf_counter()
-    settings = EvaluationSettings(n_users=n_users, k=k)
-    result = offline_evaluation(_catalogue, _context, _personas, settings, evaluation_rng(seed))
-    return result, time.perf_counter() - started
-
-
 st.title("Offline evaluation")
-setup_notices(embeddings)
+setup_notices(encoder_load(), work.embeddings, work.upload is not None)
 st.markdown(
     f"""
 How would each strategy have done on users it has never met? The page simulates a fresh
@@ -127,15 +99,15 @@ with st.spinner(
     f"Simulating {n_users:,} users over {DEFAULTS.rounds} rounds and ranking for "
     f"{len(PRESETS)} strategies…"
 ):
-    result, seconds = _evaluate(
+    result, seconds = offline_table(
         catalogue.fingerprint,
-        space,
+        work.space,
         k,
         n_users,
         int(seed),
         catalogue,
         context,
-        persona_vectors(catalogue, encoder),
+        persona_vectors(catalogue, work.encoder),
     )
 
 labels = _labels(k)

@@ -5,18 +5,21 @@ import time
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from pages.resources import (
-    item_matrix,
-    persona_vectors,
-    plain,
-    ranking_context_for,
-    setup_notices,
-)
+from pages.shared.cache import encoder_load, persona_vectors
+from pages.shared.charts import band_chart
+from pages.shared.notices import plain, setup_notices, throttled_progress
+from pages.shared.workspace import Workspace, workspace
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
-from recsys.simulation.report import MEASURES, curve_table, differences, reading, summary
+from recsys.simulation.report import (
+    curve_table,
+    differences,
+    reading,
+    shown_differences,
+    shown_summary,
+    summary,
+)
 from recsys.strategy import PRESETS
 
 RESULT_KEY = "sim_result"
@@ -30,13 +33,7 @@ USER_CONTROLS = {  # parameter: (label, low, high, step, help)
     "memory_decay": ("Satisfaction memory γ", 0.0, 0.99, 0.01, "S = γS + (1 − γ)r."),
     "leave_below": ("Leave when satisfaction stays below", 0.0, 0.8, 0.05, "Retention."),
 }
-
-catalogue, encoder, embeddings = item_matrix()
-context = ranking_context_for(catalogue, encoder, embeddings)
-
-st.title("Simulation lab")
-setup_notices(embeddings)
-st.caption(
+INTRODUCTION = (
     "Simulated users meet each strategy for many rounds. Each user has a hidden taste (from a "
     "persona, plus noise) that differs from what they type, a taste that drifts, and boredom "
     "with what they just consumed. Each round they see a slate, click at most one item (or "
@@ -46,101 +43,155 @@ st.caption(
     "meets the same users with the same luck. The rankers are the Recommend page's own."
 )
 
-with st.form("sim_form", border=True):
-    chosen = st.multiselect(
-        "Strategies",
-        options=list(PRESETS),
-        default=list(PRESETS),
-        key="sim_strategies",
-        persist_state="session",
-        help="The Recommend page's presets; the Click-maximiser ranks by click appeal.",
+
+def _form() -> tuple[bool, list[str], LabSettings, UserParameters]:
+    """The lab's form: strategies, the run's size and seed, the user model's parameters."""
+    with st.form("sim_form", border=True):
+        chosen = st.multiselect(
+            "Strategies",
+            options=list(PRESETS),
+            default=list(PRESETS),
+            key="sim_strategies",
+            persist_state="session",
+            help="The Recommend page's presets; the Click-maximiser ranks by click appeal.",
+        )
+        columns = st.columns(4)
+        n_users = columns[0].number_input(
+            "Users", 20, 2000, 200, step=20, key="sim_users", persist_state="session"
+        )
+        rounds = columns[1].number_input(
+            "Rounds", 5, 200, 50, step=5, key="sim_rounds", persist_state="session"
+        )
+        slate = columns[2].number_input(
+            "Slate size", 3, 20, 10, key="sim_slate", persist_state="session"
+        )
+        seed = columns[3].number_input(
+            "Seed", 0, 2**31 - 1, 7, key="sim_seed", persist_state="session"
+        )
+        with st.expander("User model parameters", icon=":material/person:"):
+            values = {
+                name: st.slider(
+                    label,
+                    low,
+                    high,
+                    float(getattr(DEFAULTS, name)),
+                    step=step,
+                    help=help_text,
+                    key=f"sim_{name}",
+                    persist_state="session",
+                )
+                for name, (label, low, high, step, help_text) in USER_CONTROLS.items()
+            }
+        run = st.form_submit_button("Run simulation", type="primary", icon=":material/play_arrow:")
+    settings = LabSettings(
+        n_users=int(n_users), rounds=int(rounds), slate_size=int(slate), seed=int(seed)
     )
-    columns = st.columns(4)
-    n_users = columns[0].number_input(
-        "Users", 20, 2000, 200, step=20, key="sim_users", persist_state="session"
-    )
-    rounds = columns[1].number_input(
-        "Rounds", 5, 200, 50, step=5, key="sim_rounds", persist_state="session"
-    )
-    slate = columns[2].number_input(
-        "Slate size", 3, 20, 10, key="sim_slate", persist_state="session"
-    )
-    seed = columns[3].number_input("Seed", 0, 2**31 - 1, 7, key="sim_seed", persist_state="session")
-    with st.expander("User model parameters", icon=":material/person:"):
-        values = {}
-        for name, (label, low, high, step, help_text) in USER_CONTROLS.items():
-            values[name] = st.slider(
-                label,
-                low,
-                high,
-                float(getattr(DEFAULTS, name)),
-                step=step,
-                help=help_text,
-                key=f"sim_{name}",
-                persist_state="session",
-            )
-    run = st.form_submit_button("Run simulation", type="primary", icon=":material/play_arrow:")
+    return run, chosen, settings, dataclasses.replace(DEFAULTS, **values)
 
 
-def _time_left(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
-
-
-def _throttled(bar):
-    """A progress callback that redraws the bar only when the whole percent changes (every
-    round of every strategy would be hundreds of messages to the browser), with the time left
-    extrapolated from the time so far once there is enough of it to go on."""
-    shown = [-1]
+def _run(work: Workspace, chosen: list[str], settings: LabSettings, params: UserParameters):
+    """Simulate ``chosen`` with a progress bar; the result is kept in the session."""
     started = time.perf_counter()
+    bar = st.progress(0.0, text="Simulating…")
+    population = make_population(
+        persona_vectors(work.catalogue, work.encoder),
+        work.vectors,
+        settings.n_users,
+        params,
+        np.random.default_rng([settings.seed, 0]),
+    )
+    runs = run_lab(
+        [PRESETS[name] for name in chosen],
+        work.context,
+        population,
+        work.catalogue.items["quality"].to_numpy(dtype=float),
+        settings,
+        params,
+        throttled_progress(bar),
+    )
+    bar.empty()
+    st.session_state[RESULT_KEY] = {
+        "runs": runs,
+        "settings": settings,
+        "params": params,
+        "seconds": time.perf_counter() - started,
+        "catalogue": work.catalogue.fingerprint,
+    }
 
-    def report(share: float) -> None:
-        percent = int(share * 100)
-        if percent == shown[0]:
-            return
-        shown[0] = percent
-        elapsed = time.perf_counter() - started
-        text = f"Simulating… {percent}%"
-        if share >= 0.02 and elapsed >= 1.0:
-            text += f", about {_time_left(elapsed * (1 - share) / share)} left"
-        bar.progress(share, text=text)
 
-    return report
-
-
-if run:
-    if not chosen:
-        st.warning("Choose at least one strategy to simulate.")
-    else:
-        params = dataclasses.replace(DEFAULTS, **values)
-        settings = LabSettings(
-            n_users=int(n_users), rounds=int(rounds), slate_size=int(slate), seed=int(seed)
+def _charts(curves: pd.DataFrame, names: list[str]) -> None:
+    colour = {name: COLOURS[i % len(COLOURS)] for i, name in enumerate(names)}
+    band_chart(
+        curves,
+        colour,
+        "satisfaction",
+        "Mean satisfaction per round (95% band)",
+        "Satisfaction",
+        "sim_sat",
+    )
+    left, right = st.columns(2)
+    with left:
+        band_chart(
+            curves,
+            colour,
+            "retention",
+            "Retention: share of users still here",
+            "Share",
+            "sim_retention",
         )
-        started = time.perf_counter()
-        bar = st.progress(0.0, text="Simulating…")
-        population = make_population(
-            persona_vectors(catalogue, encoder),
-            embeddings.matrix,
-            settings.n_users,
-            params,
-            np.random.default_rng([settings.seed, 0]),
+    with right:
+        band_chart(
+            curves,
+            colour,
+            "cumulative_clicks",
+            "Cumulative clicks per user",
+            "Clicks",
+            "sim_clicks",
         )
-        runs = run_lab(
-            [PRESETS[name] for name in chosen],
-            context,
-            population,
-            catalogue.items["quality"].to_numpy(dtype=float),
-            settings,
-            params,
-            _throttled(bar),
+
+
+def _tables(runs, table: pd.DataFrame) -> None:
+    st.subheader("Summary with 95% confidence intervals")
+    st.dataframe(shown_summary(table), hide_index=True, key="sim_summary")
+    st.caption(
+        "Intervals: mean ± t × standard error over users (retention: Wilson score interval). "
+        "Final satisfaction counts users who left "
+        "at the satisfaction they left with. Coverage is the share of items shown to anyone."
+    )
+    paired = differences(runs)
+    if len(paired):
+        st.subheader("Paired differences, per user, with 95% intervals")
+        st.dataframe(shown_differences(paired), hide_index=True, key="sim_differences")
+        st.caption(
+            "Each strategy met the same users with the same luck, so the difference is taken "
+            "user by user; an interval that excludes 0 is a difference the run can tell apart."
         )
-        bar.empty()
-        st.session_state[RESULT_KEY] = {
-            "runs": runs,
-            "settings": settings,
-            "params": params,
-            "seconds": time.perf_counter() - started,
-            "catalogue": catalogue.fingerprint,
-        }
+
+
+def _downloads(curves: pd.DataFrame, table: pd.DataFrame) -> None:
+    for label, frame, name in (
+        ("Download per-round results (CSV)", curves, "simulation-rounds.csv"),
+        ("Download the summary (CSV)", table, "simulation-summary.csv"),
+    ):
+        st.download_button(
+            label,
+            data=frame.to_csv(index=False).encode(),
+            file_name=name,
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+work = workspace()
+st.title("Simulation lab")
+setup_notices(encoder_load(), work.embeddings, work.upload is not None)
+st.caption(INTRODUCTION)
+run, chosen, settings, params = _form()
+if run and not chosen:
+    st.warning("Choose at least one strategy to simulate.")
+elif run:
+    _run(work, chosen, settings, params)
 
 result = st.session_state.get(RESULT_KEY)
 if result is None:
@@ -149,106 +200,17 @@ if result is None:
         "larger runs show the time left as they go."
     )
     st.stop()
-if result["catalogue"] != catalogue.fingerprint:
+if result["catalogue"] != work.catalogue.fingerprint:
     st.warning("These results are from another catalogue; run again to simulate this one.")
-
-runs, settings = result["runs"], result["settings"]
+runs, shown = result["runs"], result["settings"]
 st.caption(
-    f"{len(runs)} strategies × {settings.n_users} users × {settings.rounds} rounds, slate "
-    f"{settings.slate_size}, seed {settings.seed}: {result['seconds']:.1f} s."
+    f"{len(runs)} strategies × {shown.n_users} users × {shown.rounds} rounds, slate "
+    f"{shown.slate_size}, seed {shown.seed}: {result['seconds']:.1f} s."
 )
-curves = curve_table(runs)
-colour = {run.name: COLOURS[i % len(COLOURS)] for i, run in enumerate(runs)}
-
-
-def _band_chart(column: str, title: str, y_title: str, key: str) -> None:
-    figure = go.Figure()
-    for name, rows in curves.groupby("strategy", sort=False):
-        figure.add_scatter(
-            x=list(rows["round"]) + list(rows["round"])[::-1],
-            y=list(rows[f"{column}_high"]) + list(rows[f"{column}_low"])[::-1],
-            fill="toself",
-            fillcolor=colour[name],
-            opacity=0.15,
-            line={"width": 0},
-            hoverinfo="skip",
-            showlegend=False,
-            legendgroup=name,
-        )
-        figure.add_scatter(
-            x=rows["round"],
-            y=rows[column],
-            mode="lines",
-            name=name,
-            line={"color": colour[name]},
-            legendgroup=name,
-        )
-    figure.update_layout(
-        title=title,
-        height=360,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"title": "Round"},
-        yaxis={"title": y_title},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    st.plotly_chart(figure, key=key)
-
-
-_band_chart("satisfaction", "Mean satisfaction per round (95% band)", "Satisfaction", "sim_sat")
-left, right = st.columns(2)
-with left:
-    _band_chart("retention", "Retention: share of users still here", "Share", "sim_retention")
-with right:
-    _band_chart("cumulative_clicks", "Cumulative clicks per user", "Clicks", "sim_clicks")
-
-st.subheader("Summary with 95% confidence intervals")
-table = summary(runs)
-shown = pd.DataFrame({"Strategy": table["strategy"]})
-for key, label in MEASURES.items():
-    shown[label] = [
-        f"{row[key]:.3f} [{row[f'{key}_low']:.3f}, {row[f'{key}_high']:.3f}]"
-        for _, row in table.iterrows()
-    ]
-shown["Catalogue coverage"] = table["coverage"].map("{:.3f}".format)
-st.dataframe(shown, hide_index=True, key="sim_summary")
-st.caption(
-    "Intervals: mean ± t × standard error over users (retention: Wilson score interval). "
-    "Final satisfaction counts users who left "
-    "at the satisfaction they left with. Coverage is the share of items shown to anyone."
-)
-
-paired = differences(runs)
-if len(paired):
-    st.subheader("Paired differences, per user, with 95% intervals")
-    shown_differences = pd.DataFrame({"Comparison": paired["comparison"]})
-    for key, label in MEASURES.items():
-        shown_differences[label] = [
-            f"{row[key]:+.3f} [{row[f'{key}_low']:+.3f}, {row[f'{key}_high']:+.3f}]"
-            for _, row in paired.iterrows()
-        ]
-    st.dataframe(shown_differences, hide_index=True, key="sim_differences")
-    st.caption(
-        "Each strategy met the same users with the same luck, so the difference is taken user "
-        "by user; an interval that excludes 0 is a difference the run can tell apart."
-    )
-
+curves, table = curve_table(runs), summary(runs)
+_charts(curves, [one.name for one in runs])
+_tables(runs, table)
 st.subheader("What the numbers say")
 for sentence in reading(runs, table):
     st.markdown(f"- {plain(sentence)}")
-
-st.download_button(
-    "Download per-round results (CSV)",
-    data=curves.to_csv(index=False).encode(),
-    file_name="simulation-rounds.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-st.download_button(
-    "Download the summary (CSV)",
-    data=table.to_csv(index=False).encode(),
-    file_name="simulation-summary.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
+_downloads(curves, table)

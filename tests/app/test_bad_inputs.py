@@ -186,7 +186,7 @@ def test_rating_every_item_says_what_to_do_and_undo_brings_one_back(app):
 
 def test_all_strategy_weights_at_zero_rank_by_content(listed):
     before = card_keys(listed)
-    for key in ("rec_w_content", "rec_w_cf", "rec_w_popularity", "rec_w_hook"):
+    for key in ("rec_content_weight", "rec_cf_weight", "rec_popularity_weight", "rec_hook_weight"):
         listed.slider(key=key).set_value(0.0).run()
     assert not listed.exception
     assert card_keys(listed) == before

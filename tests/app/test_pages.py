@@ -126,7 +126,7 @@ def test_tfidf_mode_is_labelled_and_still_recommends(monkeypatch, make_app):
 
 def test_a_corrupt_embeddings_manifest_is_rebuilt_not_trusted(monkeypatch, tmp_path, make_app):
     import recsys.embeddings
-    from pages.resources import _embedding_memo
+    from pages.shared.cache import _embedding_memo
 
     manifest = tmp_path / "embeddings.json"
     manifest.write_text("{ this is not json")

@@ -28,15 +28,15 @@ def test_every_preset_renders_a_full_list(typed, preset):
 
 
 CONTROLS = [
-    ("slider", "rec_w_content", 0.4),
-    ("slider", "rec_w_cf", 0.5),
-    ("slider", "rec_w_popularity", 0.3),
-    ("slider", "rec_w_hook", 0.2),
+    ("slider", "rec_content_weight", 0.4),
+    ("slider", "rec_cf_weight", 0.5),
+    ("slider", "rec_popularity_weight", 0.3),
+    ("slider", "rec_hook_weight", 0.2),
     ("radio", "rec_similarity", "euclidean"),
     ("selectbox", "rec_cf_method", "item-pearson"),
     ("selectbox", "rec_cf_method", "user"),
     ("radio", "rec_diversity", "dpp"),
-    ("slider", "rec_lambda", 0.3),
+    ("slider", "rec_diversity_lambda", 0.3),
     ("radio", "rec_exploration", "epsilon"),
     ("slider", "rec_epsilon", 0.3),
     ("radio", "rec_exploration", "thompson"),
@@ -71,7 +71,7 @@ def test_hybrid_cards_show_their_score_parts_and_cf_cold_start(typed):
 def test_lower_lambda_raises_the_lists_diversity(typed):
     plain = float(metric(typed, "Diversity"))
     typed.radio(key="rec_diversity").set_value("mmr").run()
-    typed.slider(key="rec_lambda").set_value(0.2).run()
+    typed.slider(key="rec_diversity_lambda").set_value(0.2).run()
     assert float(metric(typed, "Diversity")) > plain
 
 

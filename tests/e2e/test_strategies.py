@@ -35,10 +35,10 @@ def test_moving_the_diversity_slider_changes_the_lists_diversity(page, artifacts
     # MMR at λ = 0.7 is the "Adaptive + diverse" preset: wait for the list it ranked
     main.get_by_text("Ranked by Adaptive + diverse.", exact=False).wait_for()
     wait_idle(page)
-    slider = sidebar.locator(".st-key-rec_lambda input[type='range']")
+    slider = sidebar.locator(".st-key-rec_diversity_lambda input[type='range']")
     slider.focus()
     slider.press("Home")  # lambda 0: as varied as MMR can make it
-    sidebar.locator(".st-key-rec_lambda [data-testid='stSliderThumbValue']").get_by_text(
+    sidebar.locator(".st-key-rec_diversity_lambda [data-testid='stSliderThumbValue']").get_by_text(
         "0.00"
     ).wait_for()
     main.get_by_text("Ranked by Custom.", exact=False).wait_for()
