@@ -52,6 +52,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from recsys.ranking import top_k_rows
+
 _log = logging.getLogger(__name__)
 
 PairSimilarity = Callable[[NDArray[np.intp], NDArray[np.intp]], NDArray[np.float64]]
@@ -250,10 +252,11 @@ def _relevance_order(
     eligible: NDArray[np.bool_],
     n_picks: int,
 ) -> NDArray[np.intp]:
-    """(m, n_picks) eligible candidates by relevance, stable (ties by column), then -1."""
-    order = np.lexsort((np.where(eligible, -relevance, 0.0), ~eligible), axis=1)[:, :n_picks]
-    chosen = np.take_along_axis(candidates, order, axis=1)
-    return np.where(np.take_along_axis(eligible, order, axis=1), chosen, -1)
+    """(m, n_picks) eligible candidates by relevance, stable (ties by column), then -1: the
+    package's top-k (``top_k_rows``) over columns, mapped to the item positions there."""
+    columns = top_k_rows(relevance, eligible, n_picks)
+    chosen = np.take_along_axis(candidates, np.maximum(columns, 0), axis=1)
+    return np.where(columns >= 0, chosen, -1)
 
 
 def _similarity_to(
