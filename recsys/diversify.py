@@ -52,6 +52,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from recsys.ranking import top_k_rows
+
 _log = logging.getLogger(__name__)
 
 PairSimilarity = Callable[[NDArray[np.intp], NDArray[np.intp]], NDArray[np.float64]]
@@ -136,18 +138,43 @@ def dpp_rerank(
     candidates, relevance, real, n_picks = _checked(candidates, relevance, k, lam)
     if lam == 1.0 or n_picks == 0:
         return _relevance_order(candidates, relevance, real, n_picks)
+    log_quality = _dpp_log_quality(relevance, real, lam)
+    picks, pick_columns = _dpp_greedy(candidates, real, log_quality, pair_similarity, n_picks, eps)
+    return _fill_in_relevance_order(picks, pick_columns, candidates, relevance, real)
+
+
+def _dpp_log_quality(
+    relevance: NDArray[np.float64], real: NDArray[np.bool_], lam: float
+) -> NDArray[np.float64]:
+    """(m, C) log r_i^2 = 2 alpha (rel_i - max_j rel_j), alpha = lam / (2 (1 - lam)), the max
+    over the user's real candidates (0 for a user without any).
+
+    Subtracting each user's best relevance scales the user's r by one constant, so L_Y by a
+    constant per pick and every gain d_i^2 of a step by the same factor: the argmax sequence
+    is unchanged. Now r_i <= 1, so exp cannot overflow, and alpha * rel cannot swamp
+    log d'^2 in rounding when alpha is large."""
     alpha = lam / (2.0 * (1.0 - lam))
-    m, n_candidates = candidates.shape
-    rows = np.arange(m)
-    # log r_i^2 with each user's best relevance subtracted first. That scales the user's r by
-    # one constant, so L_Y by a constant per pick and every gain d_i^2 of a step by the same
-    # factor: the argmax sequence is unchanged. Now r_i <= 1, so exp cannot overflow, and
-    # alpha * rel cannot swamp log d'^2 in rounding when alpha is large.
     best = np.max(relevance, axis=1, initial=-np.inf, where=real, keepdims=True)
     best[~np.isfinite(best)] = 0.0  # users without any real candidate
-    log_quality = 2.0 * alpha * (relevance - best)
-    quality = np.exp(log_quality)  # r_i^2 in [0, 1]; underflow is handled in _dpp_argmax
+    return 2.0 * alpha * (relevance - best)
 
+
+def _dpp_greedy(
+    candidates: NDArray[np.intp],
+    real: NDArray[np.bool_],
+    log_quality: NDArray[np.float64],
+    pair_similarity: PairSimilarity,
+    n_picks: int,
+    eps: float,
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The DPP's own picks: (m, n_picks) item positions in pick order, -1 once a user has no
+    candidate with d'^2 > ``eps`` left (a prefix of each row is picked), and (m, n_picks)
+    the candidate columns they came from (0 where nothing was picked).
+
+    Each step picks the argmax of r_i^2 d'_i^2 (``_dpp_argmax``), then extends the
+    incremental Cholesky factorisation by the pick (``_extend_cholesky``)."""
+    m, n_candidates = candidates.shape
+    quality = np.exp(log_quality)  # r_i^2 in [0, 1]; underflow is handled in _dpp_argmax
     picks = np.full((m, n_picks), -1, dtype=np.intp)
     pick_columns = np.zeros((m, n_picks), dtype=np.intp)
     blocked = np.where(real, 0.0, -np.inf)  # -inf once picked, at padding, and when d'^2 <= eps
@@ -160,26 +187,59 @@ def dpp_rerank(
             break
         picked = candidates.reshape(-1)[flat]
         residual_picked = residual.reshape(-1)[flat]
-        everyone = picked_real.all()
-        if not everyone:  # some users have no independent candidate left
+        if not picked_real.all():  # some users have no independent candidate left
             picked = np.where(picked_real, picked, -1)
             residual_picked[~picked_real] = 1.0
-        d_picked = np.sqrt(residual_picked)
         picks[:, step] = picked
         pick_columns[:, step] = column
         blocked.reshape(-1)[flat] = -np.inf
         if step + 1 == n_picks:
             break
         similarity = _similarity_to(pair_similarity, picked, candidates, picked_real, real)
-        c_picked = cholesky[rows, :step, column]  # (m, step)
-        e = similarity - np.matmul(c_picked[:, None, :], cholesky[:, :step, :])[:, 0, :]
-        e /= d_picked[:, None]
-        if not everyone:
-            e[~picked_real] = 0.0  # users the DPP has finished with stay as they are
-        cholesky[:, step, :] = e
-        e *= e
-        residual -= e
+        _extend_cholesky(
+            cholesky, residual, step, column, similarity, np.sqrt(residual_picked), picked_real
+        )
+    return picks, pick_columns
 
+
+def _extend_cholesky(
+    cholesky: NDArray[np.float64],
+    residual: NDArray[np.float64],
+    step: int,
+    column: NDArray[np.intp],
+    similarity: NDArray[np.floating],
+    d_picked: NDArray[np.float64],
+    picked_real: NDArray[np.bool_],
+) -> None:
+    """In place, after pick ``step`` (candidate ``column`` (m,), d'_j = ``d_picked`` (m,)):
+
+        e'_i = (S_ji - <c'_j, c'_i>) / d'_j,   row ``step`` of ``cholesky`` = e',
+        d'_i^2 <- d'_i^2 - e'_i^2   (``residual``),
+
+    with ``similarity`` (m, C) the S_ji. Users without a real pick (``picked_real`` False)
+    stay as they are (e' = 0)."""
+    rows = np.arange(len(column))
+    c_picked = cholesky[rows, :step, column]  # (m, step)
+    e = similarity - np.matmul(c_picked[:, None, :], cholesky[:, :step, :])[:, 0, :]
+    e /= d_picked[:, None]
+    if not picked_real.all():
+        e[~picked_real] = 0.0  # users the DPP has finished with stay as they are
+    cholesky[:, step, :] = e
+    e *= e
+    residual -= e
+
+
+def _fill_in_relevance_order(
+    picks: NDArray[np.intp],
+    pick_columns: NDArray[np.intp],
+    candidates: NDArray[np.intp],
+    relevance: NDArray[np.float64],
+    real: NDArray[np.bool_],
+) -> NDArray[np.intp]:
+    """``picks`` (m, n_picks) with each user's slots after the DPP's picks (a prefix of the
+    row) filled by the unpicked real candidates in relevance order (ties by column), then
+    -1 once those run out."""
+    m, n_picks = picks.shape
     dpp_picked = picks >= 0  # a prefix of each row
     n_dpp = dpp_picked.sum(axis=1)
     available = real.copy()
@@ -250,10 +310,11 @@ def _relevance_order(
     eligible: NDArray[np.bool_],
     n_picks: int,
 ) -> NDArray[np.intp]:
-    """(m, n_picks) eligible candidates by relevance, stable (ties by column), then -1."""
-    order = np.lexsort((np.where(eligible, -relevance, 0.0), ~eligible), axis=1)[:, :n_picks]
-    chosen = np.take_along_axis(candidates, order, axis=1)
-    return np.where(np.take_along_axis(eligible, order, axis=1), chosen, -1)
+    """(m, n_picks) eligible candidates by relevance, stable (ties by column), then -1: the
+    package's top-k (``top_k_rows``) over columns, mapped to the item positions there."""
+    columns = top_k_rows(relevance, eligible, n_picks)
+    chosen = np.take_along_axis(candidates, np.maximum(columns, 0), axis=1)
+    return np.where(columns >= 0, chosen, -1)
 
 
 def _similarity_to(

@@ -72,6 +72,30 @@ def epsilon_greedy(
     in the slate nor drawn for another of its slots. Returns ``(new_slate, exploring)``, both
     (m, k), ``exploring`` marking the replaced slots; a slot whose user has no spare item left
     keeps its item and is not marked. Same rng state and inputs -> same output."""
+    slate, eligible = _checked_slate(slate, eligible, epsilon)
+    new_slate = slate.copy()
+    exploring = np.zeros(slate.shape, dtype=np.bool_)
+    coins = (rng.random(slate.shape) < epsilon) & (slate >= 0)
+    users = np.flatnonzero(coins.any(axis=1))
+    if users.size == 0:
+        return new_slate, exploring
+    coins, user_slate = coins[users], slate[users]  # only users with an exploring slot draw
+    keys = _spare_keys(user_slate, eligible[users], rng)
+    picks, n_usable = _draws_in_key_order(keys, min(int(coins.sum(axis=1).max()), keys.shape[1]))
+    replaced = _place_draws(user_slate, coins, picks, n_usable)
+    new_slate[users] = user_slate
+    exploring[users] = replaced
+    if _log.isEnabledFor(logging.DEBUG):
+        short = int((replaced != coins).any(axis=1).sum())
+        _log.debug("epsilon-greedy: %d of %d users ran out of spare items", short, len(slate))
+    return new_slate, exploring
+
+
+def _checked_slate(
+    slate: NDArray[np.intp], eligible: NDArray[np.bool_], epsilon: float
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """``slate`` as intp and ``eligible`` as bool, after checking shapes, ``epsilon`` and that
+    the slate holds item positions or -1."""
     slate = np.asarray(slate, dtype=np.intp)
     eligible = np.asarray(eligible, dtype=np.bool_)
     if slate.ndim != 2 or eligible.ndim != 2 or slate.shape[0] != eligible.shape[0]:
@@ -81,43 +105,52 @@ def epsilon_greedy(
         )
     if not 0.0 <= epsilon <= 1.0:
         raise ValueError(f"epsilon is a probability and must be in [0, 1], got {epsilon}")
-    m, k = slate.shape
     n = eligible.shape[1]
     if slate.size and (slate.min() < -1 or slate.max() >= n):
         raise ValueError(f"slate entries must be item positions in [0, {n}) or -1 for empty")
+    return slate, eligible
 
-    new_slate = slate.copy()
-    exploring = np.zeros((m, k), dtype=np.bool_)
-    coins = (rng.random((m, k)) < epsilon) & (slate >= 0)
-    users = np.flatnonzero(coins.any(axis=1))
-    if users.size == 0:
-        return new_slate, exploring
 
-    # Only users with an exploring slot draw keys: (u, n), -1 where the item is not spare.
-    coins, user_slate = coins[users], slate[users]
-    spare = eligible[users]
-    rows, cols = np.nonzero(user_slate >= 0)
-    spare[rows, user_slate[rows, cols]] = False
-    keys = rng.random((users.size, n))
+def _spare_keys(
+    slate: NDArray[np.intp], eligible: NDArray[np.bool_], rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """(u, n) random keys r_ij ~ U[0, 1) for the u users of ``slate`` (u, k), set to -1 where
+    item j is not spare (not ``eligible`` (u, n), or already in the slate)."""
+    spare = eligible.copy()
+    rows, cols = np.nonzero(slate >= 0)
+    spare[rows, slate[rows, cols]] = False
+    keys = rng.random(spare.shape)
     keys[~spare] = -1.0
+    return keys
 
-    draws = min(int(coins.sum(axis=1).max()), n)
+
+def _draws_in_key_order(
+    keys: NDArray[np.float64], draws: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """(u, draws) item positions of each row's ``draws`` largest ``keys``, largest first, and
+    (u,) how many of them are spare (key >= 0): the usable draws, a prefix of each row."""
+    n = keys.shape[1]
     top = np.argpartition(keys, n - draws, axis=1)[:, n - draws :]  # (u, draws), unordered
     top_keys = np.take_along_axis(keys, top, axis=1)
     order = np.argsort(-top_keys, axis=1, kind="stable")  # largest key first
     picks = np.take_along_axis(top, order, axis=1)
-    n_usable = (top_keys >= 0.0).sum(axis=1)  # usable draws form a prefix of ``picks``
+    return picks, (top_keys >= 0.0).sum(axis=1)
 
-    slot_draw = np.cumsum(coins, axis=1) - 1  # the i-th exploring slot takes draw i
+
+def _place_draws(
+    slate: NDArray[np.intp],
+    coins: NDArray[np.bool_],
+    picks: NDArray[np.intp],
+    n_usable: NDArray[np.intp],
+) -> NDArray[np.bool_]:
+    """In place: the i-th exploring slot (``coins`` (u, k), counted from the best) of each row
+    of ``slate`` takes draw i of ``picks``, while the row's ``n_usable`` draws last. Returns
+    (u, k) the slots replaced."""
+    slot_draw = np.cumsum(coins, axis=1) - 1
     replaced = coins & (slot_draw < n_usable[:, None])
     rows, cols = np.nonzero(replaced)
-    user_slate[rows, cols] = picks[rows, slot_draw[rows, cols]]
-    new_slate[users] = user_slate
-    exploring[users] = replaced
-    if _log.isEnabledFor(logging.DEBUG):
-        short = int((replaced != coins).any(axis=1).sum())
-        _log.debug("epsilon-greedy: %d of %d users ran out of spare items", short, m)
-    return new_slate, exploring
+    slate[rows, cols] = picks[rows, slot_draw[rows, cols]]
+    return replaced
 
 
 def posterior_covariance(

@@ -159,27 +159,73 @@ def _starts_rows(rows: list[int]) -> str:
     return spreadsheet_rows(rows).capitalize() + (" have" if len(rows) > 1 else " has")
 
 
+class _Refusal(Exception):
+    """A problem that refuses the file: raised by a step of ``read_catalogue_csv``, which turns
+    it into an ``UploadResult`` without a catalogue, keeping the notices gathered so far."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(*problems)
+        self.problems = list(problems)
+
+
 def read_catalogue_csv(
     data: bytes, filename: str, *, max_description_chars: int = MAX_DESCRIPTION_CHARS
 ) -> UploadResult:
-    """Parse and check an uploaded catalogue; never raises for bad input."""
+    """Parse and check an uploaded catalogue; never raises for bad input.
+
+    The steps below run in order (module docstring for what each accepts); a step that finds
+    a problem refuses the file with a sentence, the later ones add notices only."""
+    notices: list[str] = []
+    try:
+        _check_name_and_size(data, filename)
+        text = _decoded_text(data, notices)
+        header_line, separator = _header_and_separator(text, notices)
+        items, width, empty_extra, filled_extra = _parsed(text, separator)
+        items = _named_columns(items, header_line, separator)
+        _check_rows(items)
+        _check_required_columns(items)
+        _check_width(width, empty_extra, filled_extra, notices)
+        items, filled, blank_cells = _with_defaults(items)
+        _check_values(items)
+    except _Refusal as refusal:
+        return UploadResult(None, refusal.problems, notices)
+    _add_ids_and_numbers(items, data)
+    notices.extend(_defaults_notice(filled, blank_cells))
+    _cut_long_descriptions(items, max_description_chars, notices)
+    _note_markup(items, notices)
+    return UploadResult(make_catalogue(items), [], notices)
+
+
+def _check_name_and_size(data: bytes, filename: str) -> None:
+    """Refuses a file whose name does not end in .csv, or larger than ``MAX_BYTES``."""
     if not filename.lower().endswith(".csv"):
-        return UploadResult(None, [f"“{filename}” is not a CSV file: please upload a .csv file."])
+        raise _Refusal(f"“{filename}” is not a CSV file: please upload a .csv file.")
     if len(data) > MAX_BYTES:
-        return UploadResult(
-            None, [f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB."]
+        raise _Refusal(
+            f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB."
         )
+
+
+def _decoded_text(data: bytes, notices: list[str]) -> str:
+    """The file's text (``_decode``); refuses binary data and a blank file, and notes an
+    encoding other than UTF-8."""
     text, encoding = _decode(data)
     if text is None:
-        return UploadResult(None, ["The file contains binary data, so it is not a CSV text file."])
+        raise _Refusal("The file contains binary data, so it is not a CSV text file.")
     if not text.strip():
-        return UploadResult(None, ["The file is empty."])
-    notices = []
+        raise _Refusal("The file is empty.")
     if encoding in ENCODING_NAMES:
         tried = " or Windows-1252" if encoding == "latin-1" else ""
         notices.append(
             f"The file is not UTF-8{tried}, so it was read as {ENCODING_NAMES[encoding]}."
         )
+    return text
+
+
+def _header_and_separator(text: str, notices: list[str]) -> tuple[str, str]:
+    """The first non-blank line and the separator it implies (``_separator``); notes a
+    separator other than the comma, and refuses JSON (text opening with ``{`` or ``[`` whose
+    comma-separated header names neither required column)."""
     header_line = next(line for line in text.splitlines() if line.strip())
     separator = _separator(header_line)
     if separator != ",":
@@ -190,14 +236,17 @@ def read_catalogue_csv(
     elif text.lstrip().startswith(("{", "[")) and not set(REQUIRED_COLUMNS) & set(
         _header_names(header_line, ",")
     ):
-        return UploadResult(
-            None,
-            [
-                "The file looks like JSON, not CSV: please upload a CSV file whose header row "
-                "names at least title and description (download the template to see the format)."
-            ],
-            notices,
+        raise _Refusal(
+            "The file looks like JSON, not CSV: please upload a CSV file whose header row "
+            "names at least title and description (download the template to see the format)."
         )
+    return header_line, separator
+
+
+def _parsed(text: str, separator: str) -> tuple[pd.DataFrame, int, list[int], list[int]]:
+    """Every cell as text, no value taken for missing, only the header's width of columns;
+    with that width and the rows wider than it (``_wide_rows``). Refuses what csv or pandas
+    cannot read."""
     try:
         width, empty_extra, filled_extra = _wide_rows(text, separator)
         items = pd.read_csv(
@@ -206,10 +255,16 @@ def read_catalogue_csv(
             dtype=str,
             keep_default_na=False,
             index_col=False,  # never take the first column as the index when rows are wider
-            usecols=range(width),  # cells beyond the header: dropped or refused above
+            usecols=range(width),  # cells beyond the header: dropped or refused in _check_width
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as error:
-        return UploadResult(None, [f"The file could not be read as CSV ({error})."], notices)
+        raise _Refusal(f"The file could not be read as CSV ({error}).") from None
+    return items, width, empty_extra, filled_extra
+
+
+def _named_columns(items: pd.DataFrame, header_line: str, separator: str) -> pd.DataFrame:
+    """``items`` with the header's names, lower-cased and stripped, and without the unnamed
+    columns spreadsheets add; refuses a name that appears twice."""
     header = _header_names(header_line, separator)
     if len(header) != len(items.columns):  # defensive: fall back to pandas' own names
         header = [str(column).strip().lower() for column in items.columns]
@@ -217,40 +272,52 @@ def read_catalogue_csv(
     items, header = items.iloc[:, named], [header[i] for i in named]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
-        return UploadResult(None, [f"Columns appear twice: {', '.join(repeated)}."], notices)
+        raise _Refusal(f"Columns appear twice: {', '.join(repeated)}.")
     items.columns = header
+    return items
+
+
+def _check_rows(items: pd.DataFrame) -> None:
+    """Refuses a file without data rows, or with more than ``MAX_ROWS``."""
     if len(items) == 0:
-        return UploadResult(None, ["The file has a header but no rows."], notices)
+        raise _Refusal("The file has a header but no rows.")
     if len(items) > MAX_ROWS:
-        return UploadResult(
-            None, [f"The file has {len(items):,} rows; the limit is {MAX_ROWS:,}."], notices
-        )
+        raise _Refusal(f"The file has {len(items):,} rows; the limit is {MAX_ROWS:,}.")
+
+
+def _check_required_columns(items: pd.DataFrame) -> None:
+    """Refuses a file without every one of ``REQUIRED_COLUMNS``, naming the missing ones."""
     missing = [column for column in REQUIRED_COLUMNS if column not in items.columns]
     if missing:
-        return UploadResult(
-            None,
-            [
-                f"Missing required column{'s' if len(missing) > 1 else ''}: "
-                f"{', '.join(missing)}. {_NEEDS_COLUMNS}"
-            ],
-            notices,
+        raise _Refusal(
+            f"Missing required column{'s' if len(missing) > 1 else ''}: "
+            f"{', '.join(missing)}. {_NEEDS_COLUMNS}"
         )
+
+
+def _check_width(
+    width: int, empty_extra: list[int], filled_extra: list[int], notices: list[str]
+) -> None:
+    """Refuses rows with filled cells beyond the header's ``width``; notes the rows whose
+    cells beyond it were empty (and dropped by ``_parsed``)."""
     columns = f"column{'s' if width > 1 else ''}"
     if filled_extra:
-        return UploadResult(
-            None,
-            [
-                f"{_starts_rows(filled_extra)} more cells than the header's {width} {columns}, "
-                "most likely because a text such as a description contains a comma: put such "
-                "text in double quotes."
-            ],
-            notices,
+        raise _Refusal(
+            f"{_starts_rows(filled_extra)} more cells than the header's {width} {columns}, "
+            "most likely because a text such as a description contains a comma: put such "
+            "text in double quotes."
         )
     if empty_extra:
         notices.append(
             f"{_starts_rows(empty_extra)} empty cells after the header's {width} {columns}; "
             "they were dropped."
         )
+
+
+def _with_defaults(items: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Only the ``COLUMNS`` of ``items``, cells stripped, a missing column or blank cell of
+    ``DEFAULTS`` given its default. Also returns the ``COLUMNS`` that were missing, and the
+    filled blank cells as "column = default in rows ..." phrases."""
     items = items.loc[:, [c for c in COLUMNS if c in items.columns]]
     for column in items.columns:
         items[column] = items[column].str.strip()
@@ -263,14 +330,28 @@ def read_catalogue_csv(
             items.loc[blank, column] = str(value)
             rows = spreadsheet_rows(items.index[blank].tolist())
             blank_cells.append(f"{column} = {_shown_default(column)} in {rows}")
+    return items, filled, blank_cells
+
+
+def _check_values(items: pd.DataFrame) -> None:
+    """Refuses the file with every problem ``row_problems`` finds in its cells."""
     problems = row_problems(items, ("title", "description", "item_id"))
     if problems:
-        return UploadResult(None, problems, notices)
+        raise _Refusal(*problems)
+
+
+def _add_ids_and_numbers(items: pd.DataFrame, data: bytes) -> None:
+    """In place: made-up ids when the file has none (module docstring), and ``quality`` and
+    ``hook`` as numbers."""
     if "item_id" not in items.columns:
         prefix = _id_prefix(data)  # a sha256 of the whole file: once, not once per row
         items["item_id"] = [f"{prefix}-{i:04d}" for i in range(1, len(items) + 1)]
     for column in ("quality", "hook"):
         items[column] = pd.to_numeric(items[column])
+
+
+def _defaults_notice(filled: list[str], blank_cells: list[str]) -> list[str]:
+    """The one notice naming the defaults ``_with_defaults`` used, or none."""
     defaults = []
     if filled:
         defaults.append(
@@ -284,26 +365,32 @@ def read_catalogue_csv(
             + "; ".join(blank_cells)
             + "."
         )
-    if defaults:
-        notices.append(" ".join(defaults))
-    too_long = items["description"].str.len() > max_description_chars
+    return [" ".join(defaults)] if defaults else []
+
+
+def _cut_long_descriptions(items: pd.DataFrame, max_chars: int, notices: list[str]) -> None:
+    """In place: a description longer than ``max_chars`` cut to that many characters, right
+    spaces stripped, and "…" added; noted with the rows."""
+    too_long = items["description"].str.len() > max_chars
     if too_long.any():
         items.loc[too_long, "description"] = (
-            items.loc[too_long, "description"].str.slice(0, max_description_chars).str.rstrip()
-            + "…"
+            items.loc[too_long, "description"].str.slice(0, max_chars).str.rstrip() + "…"
         )
         notices.append(
             f"{int(too_long.sum())} description{'s were' if too_long.sum() > 1 else ' was'} "
-            f"longer than the model reads and cut to {max_description_chars:,} characters "
+            f"longer than the model reads and cut to {max_chars:,} characters "
             f"({spreadsheet_rows(items.index[too_long].tolist())})."
         )
+
+
+def _note_markup(items: pd.DataFrame, notices: list[str]) -> None:
+    """Notes the rows with HTML tags or ``javascript:`` in any cell (shown as plain text)."""
     marked = items.apply(lambda column: column.astype(str).str.contains(_MARKUP)).any(axis=1)
     if marked.any():
         rows = items.index[marked].tolist()
         notices.append(
             f"HTML or script in {spreadsheet_rows(rows)} is shown as plain text and never run."
         )
-    return UploadResult(make_catalogue(items), [], notices)
 
 
 def already_rated_notice(

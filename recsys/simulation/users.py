@@ -182,22 +182,49 @@ def respond(
     params: UserParameters,
     rng: np.random.Generator,
 ) -> Responses:
-    """Every active user looks at their slate (m, k) (-1 = empty slot), chooses, consumes,
-    rates; then satisfaction, memory, drift and retention move one round (in place).
-    ``item_similarity`` is the (n, n) cosine matrix of the items (boredom)."""
+    """One round: every active user looks at their slate (m, k) (-1 = empty slot), chooses,
+    consumes and rates (``choose``); then satisfaction, memory, drift and retention move one
+    round, in place (``advance``). ``item_similarity`` is the (n, n) cosine matrix of the
+    items (boredom)."""
+    responses = choose(
+        population, slates, item_vectors, item_similarity, quality, hook, params, rng
+    )
+    advance(population, responses, params)
+    return responses
+
+
+def choose(
+    population: Population,
+    slates: NDArray[np.intp],
+    item_vectors: NDArray[np.float32],
+    item_similarity: NDArray[np.float32],
+    quality: NDArray[np.float64],
+    hook: NDArray[np.float64],
+    params: UserParameters,
+    rng: np.random.Generator,
+) -> Responses:
+    """The choice model: which item of its slate (m, k) (-1 = empty slot) each active user
+    clicks, if any, the utility it realises and the thumb it gives. Changes nothing.
+
+    With match z_i and boredom b_i (``_match_and_boredom``) and base_i = w_m (z_i - z0) -
+    w_b b_i, the user clicks item i of the slate or nothing by a multinomial logit::
+
+        appeal_i = base_i + w_h (h_i - 1/2),   appeal_none = a0
+        P(i) = exp(appeal_i) / (exp(a0) + sum_j exp(appeal_j))
+
+    drawn as argmax(appeal + Gumbel noise), one U(1e-12, 1) per option, (m, k + 1) from
+    ``rng`` first. Then, eps ~ N(0, sigma_e^2) drawn (m,) for every user::
+
+        r = sigmoid(base_i + w_q (q_i - 1/2) + eps)   (no click: r = r_none)
+
+    thumbs +1 if r > theta_up, -1 if r < theta_down, else 0 (no click: 0); inactive users
+    choose -1 with utility NaN."""
     m, k = slates.shape
-    filled = slates >= 0
     safe = np.maximum(slates, 0)
-    vectors = item_vectors[safe]  # (m, k, dim)
-    match = np.einsum("mkd,md->mk", vectors, population.taste)
-    z = (match - population.match_mean[:, None]) / population.match_std[:, None]
-    recent = population.recent
-    seen = item_similarity[safe[:, :, None], np.maximum(recent, 0)[:, None, :]]
-    seen = np.where(recent[:, None, :] >= 0, seen, -1.0).max(axis=2)
-    boredom = np.maximum(0.0, seen - params.boredom_floor) / (1.0 - params.boredom_floor)
+    z, boredom = _match_and_boredom(population, safe, item_vectors, item_similarity, params)
     base = params.match_weight * (z - params.match_reference) - params.boredom_weight * boredom
     appeal = base + params.hook_weight * (hook[safe] - 0.5)
-    appeal = np.where(filled, appeal, -np.inf)
+    appeal = np.where(slates >= 0, appeal, -np.inf)
     # Gumbel-max: argmax(appeal + Gumbel noise) is a draw from the logit probabilities.
     gumbel = -np.log(-np.log(rng.uniform(1e-12, 1.0, size=(m, k + 1))))
     options = np.concatenate([np.full((m, 1), params.no_click_appeal), appeal], axis=1)
@@ -215,14 +242,50 @@ def respond(
     thumbs = np.zeros(m, dtype=np.int8)
     thumbs[clicked & (utility > params.like_above)] = 1
     thumbs[clicked & (utility < params.dislike_below)] = -1
+    utility = np.where(population.active, utility, np.nan)
+    return Responses(chosen=chosen.astype(np.intp), utility=utility, thumbs=thumbs)
 
+
+def _match_and_boredom(
+    population: Population,
+    safe: NDArray[np.intp],
+    item_vectors: NDArray[np.float32],
+    item_similarity: NDArray[np.float32],
+    params: UserParameters,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(m, k) match and boredom of each user's slate items ``safe`` (m, k) (empty slots as
+    item 0, masked by the caller)::
+
+        z_i = (t . x_i - mu_u) / s_u
+        b_i = max(0, max_{j in recent} S_ij - b0) / (1 - b0)   (0 with nothing recent)"""
+    vectors = item_vectors[safe]  # (m, k, dim)
+    match = np.einsum("mkd,md->mk", vectors, population.taste)
+    z = (match - population.match_mean[:, None]) / population.match_std[:, None]
+    recent = population.recent
+    seen = item_similarity[safe[:, :, None], np.maximum(recent, 0)[:, None, :]]
+    seen = np.where(recent[:, None, :] >= 0, seen, -1.0).max(axis=2)
+    boredom = np.maximum(0.0, seen - params.boredom_floor) / (1.0 - params.boredom_floor)
+    return z, boredom
+
+
+def advance(population: Population, responses: Responses, params: UserParameters) -> None:
+    """The state transition, in place, for the users active this round (the others stay)::
+
+        S_t = gamma S_(t-1) + (1 - gamma) r_t
+        t <- normalise(t + delta (D_p - t))
+
+    a clicked item is consumed and pushed onto the last W remembered (the oldest forgotten);
+    ``low_rounds`` counts the rounds in a row with S_t < ``leave_below`` (0 otherwise, and
+    for inactive users), and a user leaves once it reaches ``patience``."""
     active = population.active
     population.satisfaction = np.where(
         active,
-        params.memory_decay * population.satisfaction + (1 - params.memory_decay) * utility,
+        params.memory_decay * population.satisfaction
+        + (1 - params.memory_decay) * responses.utility,
         population.satisfaction,
     )
-    rows = np.flatnonzero(clicked)
+    chosen = responses.chosen
+    rows = np.flatnonzero(chosen >= 0)
     population.consumed[rows, chosen[rows]] = True
     population.recent[rows] = np.concatenate(
         [population.recent[rows, 1:], chosen[rows, None]], axis=1
@@ -234,6 +297,4 @@ def respond(
     ).astype(np.float32)
     low = active & (population.satisfaction < params.leave_below)
     population.low_rounds = np.where(low, population.low_rounds + 1, 0)
-    utility = np.where(active, utility, np.nan)
     population.active = active & (population.low_rounds < params.patience)
-    return Responses(chosen=chosen.astype(np.intp), utility=utility, thumbs=thumbs)

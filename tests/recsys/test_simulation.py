@@ -20,7 +20,7 @@ from recsys.simulation.report import (
     share_interval,
     summary,
 )
-from recsys.simulation.users import Population, _sigmoid, respond
+from recsys.simulation.users import Population, Responses, _sigmoid, advance, choose, respond
 from recsys.strategy import PRESETS
 from tests.conftest import made_up_personas
 
@@ -91,6 +91,38 @@ def test_a_user_below_the_threshold_for_patience_rounds_leaves():
     )
     assert response.chosen[0] == -1 and math.isnan(response.utility[0])
     assert user.satisfaction[0] == frozen  # a user who left keeps the satisfaction they left with
+
+
+def test_choose_changes_nothing_and_respond_is_choose_then_advance():
+    items = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    args = (np.array([[0, 1, -1]]), items, items @ items.T, np.full(3, 0.5), np.full(3, 0.5))
+    params = UserParameters(drift_rate=0.1)
+    user, twin = _one_user([1.0, 0.0], [0.0, 1.0]), _one_user([1.0, 0.0], [0.0, 1.0])
+    before = user.copy()
+    chosen = choose(user, *args, params, np.random.default_rng(3))
+    assert all(np.array_equal(getattr(user, f), getattr(before, f)) for f in vars(before))
+    advance(user, chosen, params)
+    responded = respond(twin, *args, params, np.random.default_rng(3))
+    assert all(
+        np.array_equal(getattr(responded, f), getattr(chosen, f), equal_nan=True)
+        for f in ("chosen", "utility", "thumbs")
+    )
+    assert all(np.array_equal(getattr(user, f), getattr(twin, f)) for f in vars(twin))
+
+
+def test_advance_by_hand():
+    user = _one_user([1.0, 0.0], [0.0, 1.0], memory=2)
+    user.recent[0] = [-1, 2]
+    params = UserParameters(drift_rate=0.5, leave_below=0.5, patience=1)
+    clicked = Responses(np.array([1]), np.array([0.2]), np.array([-1], dtype=np.int8))
+    advance(user, clicked, params)
+    # S1 = 0.8 * 0.5 + 0.2 * 0.2 = 0.44 < 0.5 for 1 round = patience: the user leaves
+    assert user.satisfaction[0] == pytest.approx(0.44)
+    assert user.low_rounds[0] == 1 and not user.active[0]
+    # item 1 consumed and remembered, the oldest (-1) forgotten
+    assert user.recent[0].tolist() == [2, 1] and user.consumed[0].tolist() == [False, True, False]
+    # drift: t = normalise((1, 0) + 0.5 * ((0, 1) - (1, 0))) = normalise(0.5, 0.5)
+    np.testing.assert_allclose(user.taste[0], [math.sqrt(0.5), math.sqrt(0.5)], rtol=1e-6)
 
 
 @pytest.fixture(scope="module")
