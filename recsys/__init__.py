@@ -25,6 +25,7 @@ from recsys.encoder import EncoderLoad, SentenceEncoder, TextEncoder, TfidfEncod
 from recsys.explain import explain, split_phrases
 from recsys.explore import epsilon_greedy, thompson_queries
 from recsys.interactions import InteractionLog, generate_log, read_log
+from recsys.interests import interest_text_problem
 from recsys.metrics import (
     catalogue_coverage,
     domain_spread,
@@ -40,7 +41,6 @@ from recsys.profile import (
     FeedbackEvent,
     ProfileSettings,
     UserProfile,
-    interest_text_problem,
     ranking_query,
     replay,
     update_interest,

@@ -55,6 +55,8 @@ import logging
 import numpy as np
 from numpy.typing import NDArray
 
+from recsys.ranking import top_k_rows
+
 _log = logging.getLogger(__name__)
 
 
@@ -129,12 +131,8 @@ def _draws_in_key_order(
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """(u, draws) item positions of each row's ``draws`` largest ``keys``, largest first, and
     (u,) how many of them are spare (key >= 0): the usable draws, a prefix of each row."""
-    n = keys.shape[1]
-    top = np.argpartition(keys, n - draws, axis=1)[:, n - draws :]  # (u, draws), unordered
-    top_keys = np.take_along_axis(keys, top, axis=1)
-    order = np.argsort(-top_keys, axis=1, kind="stable")  # largest key first
-    picks = np.take_along_axis(top, order, axis=1)
-    return picks, (top_keys >= 0.0).sum(axis=1)
+    picks = top_k_rows(keys, keys >= 0.0, draws)
+    return picks, (picks >= 0).sum(axis=1)
 
 
 def _place_draws(

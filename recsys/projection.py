@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from recsys.ranking import top_k_rows
+
 MIN_TSNE_ITEMS = 5
 
 
@@ -44,7 +46,7 @@ class Projection:
             return ((vectors - self.mean) @ self.axes).astype(np.float32)
         similarity = vectors @ self.item_vectors.T
         k = min(k, similarity.shape[1])
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        nearest = top_k_rows(similarity, np.ones(similarity.shape, dtype=bool), k)
         logits = np.take_along_axis(similarity, nearest, axis=1) / tau
         weights = np.exp(logits - logits.max(axis=1, keepdims=True))
         weights /= weights.sum(axis=1, keepdims=True)

@@ -24,7 +24,6 @@ be shown as plain text.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -35,6 +34,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from recsys.catalog import COLUMNS, Catalogue, make_catalogue, row_problems, spreadsheet_rows
+from recsys.spreadsheet import (
+    ENCODING_NAMES,
+    SEPARATORS,
+    best_separator,
+    csv_safe,
+    decode,
+    header_names,
+    starts_rows,
+    wide_rows,
+)
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -48,21 +57,7 @@ DEFAULTS: dict[str, object] = {
     "quality": 0.5,
     "hook": 0.5,
 }
-#: Tried in order; utf-8-sig reads plain UTF-8 too and drops a BOM. Windows-1252 is what Excel
-#: on Windows saves; it leaves five bytes undefined, which Latin-1 (any byte) then reads.
-ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
-ENCODING_NAMES = {
-    "cp1252": "Windows-1252",
-    "latin-1": "Latin-1",
-    "utf-16": "UTF-16",
-    "utf-16-le": "UTF-16",
-    "utf-16-be": "UTF-16",
-}
-#: Separators a spreadsheet may save, by the word the visitor's notice uses.
-SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|javascript:", re.IGNORECASE)
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _NEEDS_COLUMNS = (
     "A catalogue needs at least title and description (download the template to see the format)."
 )
@@ -76,87 +71,6 @@ class UploadResult:
     catalogue: Catalogue | None
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-
-
-def _decode_utf16_without_bom(data: bytes) -> tuple[str | None, str]:
-    """UTF-16 saved without a byte-order mark, told by its zero bytes: in mostly-Latin text
-    every other byte is 0 (the odd ones little-endian, the even ones big-endian) and the
-    other bytes almost never are. Anything else with a zero byte is binary: (None, "")."""
-    if len(data) % 2:
-        return None, ""
-    half = len(data) // 2
-    even_zeros, odd_zeros = data[0::2].count(0), data[1::2].count(0)
-    for codec, zeros, others in (
-        ("utf-16-le", odd_zeros, even_zeros),
-        ("utf-16-be", even_zeros, odd_zeros),
-    ):
-        if zeros >= half / 2 and others <= half / 100:
-            return _utf16_text(data, codec)
-    return None, ""
-
-
-def _utf16_text(data: bytes, codec: str) -> tuple[str | None, str]:
-    """``data`` read with a UTF-16 ``codec``, or (None, "") if it is not UTF-16 text."""
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        return None, ""
-    return (None, "") if "\x00" in text else (text, codec)
-
-
-def _decode(data: bytes) -> tuple[str | None, str]:
-    """The text and the encoding it was read with; (None, "") for binary data."""
-    if data.startswith(_UTF16_BOMS):
-        return _utf16_text(data, "utf-16")
-    if b"\x00" in data:
-        return _decode_utf16_without_bom(data)
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return None, ""  # unreachable: Latin-1 reads any byte
-
-
-def _header_names(line: str, separator: str) -> list[str]:
-    return [name.strip().lower() for name in next(csv.reader([line], delimiter=separator), [])]
-
-
-def _separator(header_line: str) -> str:
-    """The separator under which the header line names the most required columns, then has
-    the most cells; a tie goes to the comma (the first in ``SEPARATORS``)."""
-
-    def fit(separator: str) -> tuple[int, int]:
-        names = _header_names(header_line, separator)
-        return sum(name in REQUIRED_COLUMNS for name in names), len(names)
-
-    return max(SEPARATORS, key=fit)
-
-
-def _is_blank(record: list[str]) -> bool:
-    """A line pandas skips: empty, or only spaces."""
-    return not record or (len(record) == 1 and not record[0].strip())
-
-
-def _wide_rows(text: str, separator: str) -> tuple[int, list[int], list[int]]:
-    """The header's width, and the 0-based data rows with cells beyond it: those whose extra
-    cells are all empty, and those with something in them."""
-    if csv.field_size_limit() < MAX_BYTES:  # one quoted cell may be nearly the whole file
-        csv.field_size_limit(MAX_BYTES)  # process-wide, but only ever raised, to one value
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    records = [record for record in reader if not _is_blank(record)]
-    width = len(records[0]) if records else 0
-    empty_extra, filled_extra = [], []
-    for row, record in enumerate(records[1:]):
-        if len(record) > width:
-            extra = record[width:]
-            (filled_extra if any(cell.strip() for cell in extra) else empty_extra).append(row)
-    return width, empty_extra, filled_extra
-
-
-def _starts_rows(rows: list[int]) -> str:
-    """'Row 3 has' or 'Rows 3, 4 have', for the start of a sentence."""
-    return spreadsheet_rows(rows).capitalize() + (" have" if len(rows) > 1 else " has")
 
 
 class _Refusal(Exception):
@@ -179,7 +93,7 @@ def read_catalogue_csv(
     try:
         _check_name_and_size(data, filename)
         text = _decoded_text(data, notices)
-        header_line, separator = _header_and_separator(text, notices)
+        header_line, separator = _header_andbest_separator(text, notices)
         items, width, empty_extra, filled_extra = _parsed(text, separator)
         items = _named_columns(items, header_line, separator)
         _check_rows(items)
@@ -207,9 +121,9 @@ def _check_name_and_size(data: bytes, filename: str) -> None:
 
 
 def _decoded_text(data: bytes, notices: list[str]) -> str:
-    """The file's text (``_decode``); refuses binary data and a blank file, and notes an
+    """The file's text (``decode``); refuses binary data and a blank file, and notes an
     encoding other than UTF-8."""
-    text, encoding = _decode(data)
+    text, encoding = decode(data)
     if text is None:
         raise _Refusal("The file contains binary data, so it is not a CSV text file.")
     if not text.strip():
@@ -222,19 +136,19 @@ def _decoded_text(data: bytes, notices: list[str]) -> str:
     return text
 
 
-def _header_and_separator(text: str, notices: list[str]) -> tuple[str, str]:
-    """The first non-blank line and the separator it implies (``_separator``); notes a
+def _header_andbest_separator(text: str, notices: list[str]) -> tuple[str, str]:
+    """The first non-blank line and the separator it implies (``best_separator``); notes a
     separator other than the comma, and refuses JSON (text opening with ``{`` or ``[`` whose
     comma-separated header names neither required column)."""
     header_line = next(line for line in text.splitlines() if line.strip())
-    separator = _separator(header_line)
+    separator = best_separator(header_line, REQUIRED_COLUMNS)
     if separator != ",":
         notices.append(
             f"The file is separated by {SEPARATORS[separator]}, not commas, so it was read that "
             "way."
         )
     elif text.lstrip().startswith(("{", "[")) and not set(REQUIRED_COLUMNS) & set(
-        _header_names(header_line, ",")
+        header_names(header_line, ",")
     ):
         raise _Refusal(
             "The file looks like JSON, not CSV: please upload a CSV file whose header row "
@@ -245,10 +159,10 @@ def _header_and_separator(text: str, notices: list[str]) -> tuple[str, str]:
 
 def _parsed(text: str, separator: str) -> tuple[pd.DataFrame, int, list[int], list[int]]:
     """Every cell as text, no value taken for missing, only the header's width of columns;
-    with that width and the rows wider than it (``_wide_rows``). Refuses what csv or pandas
+    with that width and the rows wider than it (``wide_rows``). Refuses what csv or pandas
     cannot read."""
     try:
-        width, empty_extra, filled_extra = _wide_rows(text, separator)
+        width, empty_extra, filled_extra = wide_rows(text, separator, MAX_BYTES)
         items = pd.read_csv(
             io.StringIO(text),
             sep=separator,
@@ -265,7 +179,7 @@ def _parsed(text: str, separator: str) -> tuple[pd.DataFrame, int, list[int], li
 def _named_columns(items: pd.DataFrame, header_line: str, separator: str) -> pd.DataFrame:
     """``items`` with the header's names, lower-cased and stripped, and without the unnamed
     columns spreadsheets add; refuses a name that appears twice."""
-    header = _header_names(header_line, separator)
+    header = header_names(header_line, separator)
     if len(header) != len(items.columns):  # defensive: fall back to pandas' own names
         header = [str(column).strip().lower() for column in items.columns]
     named = [i for i, name in enumerate(header) if name]  # spreadsheets add unnamed columns
@@ -303,13 +217,13 @@ def _check_width(
     columns = f"column{'s' if width > 1 else ''}"
     if filled_extra:
         raise _Refusal(
-            f"{_starts_rows(filled_extra)} more cells than the header's {width} {columns}, "
+            f"{starts_rows(filled_extra)} more cells than the header's {width} {columns}, "
             "most likely because a text such as a description contains a comma: put such "
             "text in double quotes."
         )
     if empty_extra:
         notices.append(
-            f"{_starts_rows(empty_extra)} empty cells after the header's {width} {columns}; "
+            f"{starts_rows(empty_extra)} empty cells after the header's {width} {columns}; "
             "they were dropped."
         )
 
@@ -424,18 +338,6 @@ def _shown_default(column: str) -> str:
     if column == "item_id":
         return "u…-0001, u…-0002, …"
     return str(DEFAULTS[column]) if DEFAULTS[column] != "" else "(none)"
-
-
-def csv_safe(items: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot run as spreadsheet formulas: a cell starting with
-    ``= + - @``, tab or carriage return gets a leading apostrophe."""
-    safe = items.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            text = safe[column].astype(str)
-            risky = text.str.startswith(FORMULA_PREFIXES)
-            safe[column] = text.where(~risky, "'" + text)
-    return safe
 
 
 def template_csv(catalogue: Catalogue, rows: int = 3) -> str:

@@ -10,12 +10,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
 from numpy.typing import NDArray
 
 from recsys.catalog import Catalogue, make_catalogue
 from recsys.encoder import l2_normalise
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never download a model
+# Property tests judge results, not speed: on two cores shared with the browser suite an
+# example can pass hypothesis's default 200 ms deadline, which would fail a correct test.
+settings.register_profile("recsys", deadline=None)
+settings.load_profile("recsys")
 
 
 @pytest.fixture

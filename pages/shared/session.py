@@ -15,7 +15,7 @@ from pages.shared.controls import apply_preset, session_strategy
 from pages.shared.workspace import CATALOGUE_SETTINGS, Workspace
 from recsys import ProfileSettings, RecommendedList, UserProfile, recommend
 from recsys.catalog import persona_for_text
-from recsys.profile import apply_interest_text, follow_space
+from recsys.interests import apply_interest_text, follow_space
 from recsys.strategy import VISITOR_DEFAULT
 
 PROFILE_KEY = "profile"

@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from recsys.interests import interest_text_problem
 from recsys.profile import (
     ProfileSettings,
     UserProfile,
-    interest_text_problem,
     ranking_query,
     update_interest,
 )
