@@ -29,13 +29,13 @@ from recsys.benchmark.compute import (
 
 def bench_browser(clicks: int, soak_clicks: int) -> None:
     """Cold start, click round trips (ours and a trivial page's), memory, the map page."""
-    from recsys.benchmark.serve import (
+    from tests.e2e.serve import (
         chromium_browser,
         resident_memory_mb,
         served_app,
         served_trivial_page,
     )
-    from recsys.benchmark.visitors import (
+    from tests.e2e.visitors import (
         CARD,
         MAP_CHART,
         VIEWPORT,
@@ -97,8 +97,8 @@ def bench_browser(clicks: int, soak_clicks: int) -> None:
 
 
 def bench_load(sessions: int, seconds: float) -> None:
-    from recsys.benchmark.load import run_load
-    from recsys.benchmark.serve import served_app
+    from tests.e2e.load import run_load
+    from tests.e2e.serve import served_app
 
     with served_app() as app:
         report = run_load(app, sessions, seconds)

@@ -1,6 +1,6 @@
 """Reading and driving the app's pages in a real browser, the way a visitor does."""
 
-from recsys.benchmark.visitors import (
+from tests.e2e.visitors import (
     CARD,
     EXCEPTION,
     MAP_CHART,

@@ -166,7 +166,7 @@ class SoakReport:
 def soak(page, server_pid: int, clicks: int = 300, settle_after: int = 50) -> SoakReport:
     """``clicks`` thumbs (up, down, up, ...) on the top card of an open Recommend page with
     interests typed, sampling the server's memory after each; then the session download."""
-    from recsys.benchmark.serve import resident_memory_mb
+    from tests.e2e.serve import resident_memory_mb
 
     clicked, latencies, memory = [], [], []
     for n in range(clicks):
