@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 
 import numpy as np
 
@@ -22,89 +21,23 @@ from recsys.benchmark.compute import (
     bench_recommend,
     bench_simulation,
     bench_upload,
-    median_p95,
-    summary,
 )
 
 
-def bench_browser(clicks: int, soak_clicks: int) -> None:
-    """Cold start, click round trips (ours and a trivial page's), memory, the map page."""
-    from recsys.benchmark.serve import (
-        chromium_browser,
-        resident_memory_mb,
-        served_app,
-        served_trivial_page,
-    )
-    from recsys.benchmark.visitors import (
-        CARD,
-        MAP_CHART,
-        VIEWPORT,
-        rate_top_item,
-        soak,
-        trivial_round_trips,
-        type_interests,
-        wait_idle,
-    )
-
-    with chromium_browser() as browser:
-        with served_trivial_page() as trivial:
-            page = browser.new_page()
-            page.goto(trivial.url)
-            page.locator(".st-key-fb_0").wait_for(timeout=120_000)
-            baseline = trivial_round_trips(page, clicks)
-            page.close()
-        with served_app() as app:
-            page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
-            started = time.perf_counter()
-            page.goto(app.url)
-            page.get_by_role("textbox", name="Your interests").wait_for(timeout=120_000)
-            type_interests(page, "jazz, hiking, Italian cooking")
-            cold = app.started_in + (time.perf_counter() - started)
-            up = app.started_in
-            print(f"cold start to first list          {cold:7.2f} s (server up {up:.2f} s)")
-            print(f"server memory after start         {resident_memory_mb(app.pid):7.0f} MB")
-            ours = [rate_top_item(page, n % 2 == 0)[1] for n in range(clicks)]
-            print(f"thumbs click to re-ranked list    {summary(ours)}")
-            print(f"same round trip, trivial page     {summary(baseline)}")
-            ratio = median_p95(ours)[0] / median_p95(baseline)[0]
-            print(f"our overhead (median ratio)       {ratio:7.1f} x")
-            report = soak(page, app.pid, soak_clicks - clicks, settle_after=20)
-            print(
-                f"server memory after {soak_clicks} clicks     {report.memory_mb[-1]:7.0f} MB "
-                f"(settled {report.settled_mb:.0f}, peak {report.peak_after_settling_mb:.0f}, "
-                f"{report.growth:+.1%})"
-            )
-            late = summary(report.latencies_ms[-clicks:])
-            print(f"click round trip, last {clicks} of {soak_clicks}   {late}")
-            map_samples = []
-            for visit in range(7):  # the first visit fits the projection; later ones use the cache
-                page.get_by_role("link", name="Recommend").click()
-                page.locator(CARD).first.wait_for()
-                wait_idle(page)
-                started = time.perf_counter()
-                page.get_by_role("link", name="Embedding map").click()
-                page.locator(f"{MAP_CHART} .scatterlayer .trace").first.wait_for()
-                wait_idle(page)
-                if visit:
-                    map_samples.append((time.perf_counter() - started) * 1000)
-            print(f"embedding map page after {soak_clicks} thumbs {summary(map_samples)}")
-            assert page.locator(CARD).count() == 0  # on the map page now
-            page.get_by_role("link", name="Simulation lab").click()
-            page.get_by_role("button", name="Run simulation").click()
-            page.get_by_role("heading", name="What the numbers say").wait_for(timeout=300_000)
-            wait_idle(page)
-            print(f"server memory after a default lab run {resident_memory_mb(app.pid):5.0f} MB")
-
-
-def bench_load(sessions: int, seconds: float) -> None:
-    from recsys.benchmark.load import run_load
-    from recsys.benchmark.serve import served_app
-
-    with served_app() as app:
-        report = run_load(app, sessions, seconds)
-    print(f"load: {report.summary()}")
-    for problem in report.problems():
-        print(f"  problem: {problem}")
+def browser_benchmark():
+    """``tests/e2e/benchmark.py``, which drives the browser with the browser tests' tooling:
+    imported only when browser figures are asked for, so ``--no-browser`` needs neither
+    playwright nor tests/."""
+    try:
+        from tests.e2e import benchmark
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("tests", "tests.e2e", "tests.e2e.benchmark"):
+            raise
+        raise SystemExit(
+            "The browser figures need tests/e2e/ from this repository: run the command from "
+            "the repository root, or add --no-browser."
+        ) from missing
+    return benchmark
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.upload:
         bench_upload(np.random.default_rng(1))
     if not args.no_browser:
-        bench_browser(args.clicks, args.soak)
+        browser_benchmark().bench_browser(args.clicks, args.soak)
     if args.load:
-        bench_load(10, 120.0)
+        browser_benchmark().bench_load(10, 120.0)
     return 0
 
 

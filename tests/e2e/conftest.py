@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from recsys.benchmark.serve import CHROMIUM_PATH, chromium_browser, served_app
-from recsys.benchmark.visitors import open_app
+from tests.e2e.serve import CHROMIUM_PATH, chromium_browser, served_app
+from tests.e2e.visitors import open_app
 
 REPORTS = Path(__file__).parent / "artifacts"
 ARTIFACTS = Path(os.environ.get("RECSYS_SCREENSHOT_DIR", REPORTS))

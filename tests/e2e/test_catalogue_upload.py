@@ -1,6 +1,6 @@
 """Bring your own catalogue, in a real browser: upload, embed, get recommendations from it."""
 
-from tests.e2e.streamlit_page import CARD, card_ids, type_interests, wait_idle
+from tests.e2e.visitors import CARD, card_ids, type_interests, wait_idle
 
 CSV = (
     "item_id,title,description,domain,category\n"

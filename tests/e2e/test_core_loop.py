@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.streamlit_page import (
+from tests.e2e.visitors import (
     CARD,
     CHART_POINTS,
     card_ids,

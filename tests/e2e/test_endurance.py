@@ -3,9 +3,8 @@
 import json
 
 from recsys.benchmark.compute import median_p95
-from recsys.benchmark.load import UPLOADERS, run_load
-from recsys.benchmark.visitors import soak
-from tests.e2e.streamlit_page import type_interests
+from tests.e2e.load import UPLOADERS, run_load
+from tests.e2e.visitors import soak, type_interests
 
 
 def test_300_thumbs_in_one_session_lose_nothing_and_memory_settles(page, served, reports):

@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recsys.benchmark.serve import ROOT, served_app
-from recsys.benchmark.visitors import CARD, open_app
-from tests.e2e.streamlit_page import card_ids, type_interests, wait_idle
+from tests.e2e.serve import ROOT, served_app
+from tests.e2e.visitors import CARD, card_ids, open_app, type_interests, wait_idle
 
 APP_FILES = ("app.py", "pages", "recsys", "assets", ".streamlit")
 INTERESTS = "board games for families, puzzles and chess"

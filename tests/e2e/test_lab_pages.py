@@ -1,6 +1,6 @@
 """The Simulation lab and the Evaluation page in a real browser, run as a visitor would."""
 
-from tests.e2e.streamlit_page import wait_idle
+from tests.e2e.visitors import wait_idle
 
 
 def set_number(page, label: str, value: int) -> None:

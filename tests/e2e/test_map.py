@@ -1,6 +1,6 @@
 """The embedding map in a real browser, after a few thumbs on the Recommend page."""
 
-from tests.e2e.streamlit_page import MAP_CHART, card_ids, rate, type_interests, wait_idle
+from tests.e2e.visitors import MAP_CHART, card_ids, rate, type_interests, wait_idle
 
 
 def test_map_shows_the_path_and_the_liked_items(page, artifacts):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.streamlit_page import EXCEPTION, wait_idle
+from tests.e2e.visitors import EXCEPTION, wait_idle
 
 PAGES = [
     ("Recommend", "Recommendations that learn from you"),

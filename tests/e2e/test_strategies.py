@@ -1,7 +1,7 @@
 """The strategy controls in a real browser: presets, score parts, and the diversity slider."""
 
 from recsys.strategy import PRESETS
-from tests.e2e.streamlit_page import EXCEPTION, card_ids, type_interests, wait_idle
+from tests.e2e.visitors import EXCEPTION, card_ids, type_interests, wait_idle
 
 
 def metric_value(page, label: str) -> str:

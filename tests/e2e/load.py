@@ -23,13 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from recsys.benchmark.compute import median_p95
-from recsys.benchmark.serve import (
+from tests.e2e.serve import (
     CHROMIUM_FLAGS,
     CHROMIUM_PATH,
     cpu_seconds,
     resident_memory_mb,
 )
-from recsys.benchmark.visitors import (
+from tests.e2e.visitors import (
     ARM,
     CARD,
     CARD_IDS,

@@ -15,10 +15,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.e2e.serve import resident_memory_mb
+
 CARD = "[class*='st-key-rec_card_']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION = "[data-testid='stException']"
 MAP_CHART = ".st-key-map_chart"  # the Embedding map page's scatter plot
+# the dots of the first trace of the satisfaction chart, one per thumb
+CHART_POINTS = ".stPlotlyChart .scatterlayer .trace:first-child .points path"
 VIEWPORT = {"width": 1400, "height": 1000}  # a laptop screen: the wide layout, two columns
 CLICK_CLOCK = (
     "() => { if (window.__clockOn) return; window.__clockOn = true;"
@@ -67,11 +71,25 @@ def card_ids(page) -> list[str]:
     return page.eval_on_selector_all(CARD, CARD_IDS)
 
 
+def chart_points(page) -> int:
+    """How many dots the satisfaction chart shows (one per thumb)."""
+    return page.locator(CHART_POINTS).count()
+
+
 def type_interests(page, text: str) -> None:
     box = page.get_by_role("textbox", name="Your interests")
     box.fill(text)
     box.press("Control+Enter")
     page.locator(CARD).first.wait_for()
+    wait_idle(page)
+
+
+def rate(page, item_id: str, thumbs: str) -> None:
+    """Thumbs ``"up"`` or ``"down"`` on the card of ``item_id``, waiting until it has left the
+    list and the rerun is over."""
+    page.locator(thumbs_button(item_id, liked=thumbs == "up")).click()
+    page.locator(f".st-key-rated_{item_id}").wait_for()
+    page.locator(f".st-key-rec_card_{item_id}").wait_for(state="detached")
     wait_idle(page)
 
 
@@ -166,8 +184,6 @@ class SoakReport:
 def soak(page, server_pid: int, clicks: int = 300, settle_after: int = 50) -> SoakReport:
     """``clicks`` thumbs (up, down, up, ...) on the top card of an open Recommend page with
     interests typed, sampling the server's memory after each; then the session download."""
-    from recsys.benchmark.serve import resident_memory_mb
-
     clicked, latencies, memory = [], [], []
     for n in range(clicks):
         liked = n % 2 == 0
