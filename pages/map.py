@@ -15,7 +15,7 @@ from pages.shared.session import (
 )
 from pages.shared.workspace import Workspace, workspace
 from recsys import Projection, cosine_scores
-from recsys.metrics import intra_list_similarity, pairwise_cosines
+from recsys.list_measures import intra_list_similarity, pairwise_cosines
 from recsys.projection import MIN_TSNE_ITEMS
 
 

@@ -19,24 +19,22 @@ from recsys.collaborative import (
     user_based_scores,
 )
 from recsys.context import RankingContext, ranking_context
-from recsys.diversify import dpp_rerank, mmr_rerank
+from recsys.diversify import mmr_rerank
+from recsys.dpp import dpp_rerank
 from recsys.embeddings import CatalogueEmbeddings, build_embeddings, catalogue_embeddings
 from recsys.encoder import EncoderLoad, SentenceEncoder, TextEncoder, TfidfEncoder, load_encoder
 from recsys.explain import explain, split_phrases
 from recsys.explore import epsilon_greedy, thompson_queries
 from recsys.interactions import InteractionLog, generate_log, read_log
 from recsys.interests import interest_text_problem
-from recsys.metrics import (
+from recsys.list_measures import (
     catalogue_coverage,
     domain_spread,
-    evaluate_lists,
     intra_list_diversity,
     intra_list_similarity,
-    ndcg_at_k,
     novelty,
-    precision_at_k,
-    recall_at_k,
 )
+from recsys.metrics import evaluate_lists, ndcg_at_k, precision_at_k, recall_at_k
 from recsys.profile import (
     FeedbackEvent,
     ProfileSettings,

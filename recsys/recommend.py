@@ -18,7 +18,7 @@ from scipy import sparse
 from recsys.catalog import Catalogue
 from recsys.context import RankingContext
 from recsys.explain import explain
-from recsys.metrics import domain_spread, intra_list_diversity
+from recsys.list_measures import domain_spread, intra_list_diversity
 from recsys.profile import ProfileSettings, UserProfile, queries_for
 from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
 from recsys.strategy import COMPONENTS, PRESETS, VISITOR_DEFAULT, Strategy

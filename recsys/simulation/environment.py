@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from recsys.context import RankingContext
-from recsys.metrics import slate_diversity
+from recsys.list_measures import slate_diversity
 from recsys.profile import ProfileSettings, queries_for, update_interests
 from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
 from recsys.simulation.users import Population, UserParameters, respond

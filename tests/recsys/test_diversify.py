@@ -6,8 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from recsys.diversify import dpp_rerank, mmr_rerank, plain_order
-from recsys.metrics import intra_list_similarity
+from recsys.diversify import mmr_rerank, plain_order
+from recsys.dpp import dpp_rerank
+from recsys.list_measures import intra_list_similarity
 
 SQRT3_2 = math.sqrt(3) / 2
 

@@ -7,19 +7,21 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.metrics import ndcg_score
 
-from recsys.metrics import (
+from recsys.list_measures import (
     catalogue_coverage,
     domain_spread,
+    intra_list_diversity,
+    intra_list_similarity,
+    novelty,
+    popularity_shares,
+)
+from recsys.metrics import (
     evaluate_lists,
     f1_at_k,
     hit_rate_at_k,
-    intra_list_diversity,
-    intra_list_similarity,
     mrr,
     ndcg_at_k,
     ndcg_scores,
-    novelty,
-    popularity_shares,
     precision_at_k,
     recall_at_k,
     reciprocal_rank,

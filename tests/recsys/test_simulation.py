@@ -6,7 +6,7 @@ import pytest
 
 from recsys.catalog import ASSETS_DIR, load_catalogue
 from recsys.context import RankingContext
-from recsys.metrics import slate_diversity
+from recsys.list_measures import slate_diversity
 from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
 from recsys.simulation.environment import StrategyRun
 from recsys.simulation.report import (
