@@ -12,12 +12,7 @@ from recsys.catalog import (
     make_catalogue,
     validate_catalogue,
 )
-from recsys.collaborative import (
-    CollaborativeModel,
-    fit_collaborative,
-    item_based_scores,
-    user_based_scores,
-)
+from recsys.collaborative import CollaborativeModel, fit_collaborative, item_based_scores
 from recsys.context import RankingContext, ranking_context
 from recsys.diversify import mmr_rerank
 from recsys.dpp import dpp_rerank
@@ -35,6 +30,7 @@ from recsys.list_measures import (
     novelty,
 )
 from recsys.metrics import evaluate_lists, ndcg_at_k, precision_at_k, recall_at_k
+from recsys.neighbours import user_based_scores
 from recsys.profile import (
     FeedbackEvent,
     ProfileSettings,

@@ -1,4 +1,4 @@
-"""Collaborative filtering from a thumbs log: item-item and user-user neighbourhoods.
+"""Collaborative filtering from a thumbs log: the ratings matrix and item-item neighbourhoods.
 
 The log (columns ``user_id``, ``item_id``, ``thumbs`` in {+1, -1}, ``step``) becomes the
 ratings matrix ``R`` (n_users, n_items): ``R[u, i]`` is user u's last thumbs on item i (highest
@@ -27,10 +27,7 @@ similarity-weighted mean of the visitor's thumbs, with eps = 1e-9::
 
     cf(i) = sum_j sim(i, j) f_j / (sum_j |sim(i, j)| |f_j| + eps)
 
-User-based scores: s_v = f . R[v] / (|f| |R[v]|) for every logged user v, and N the
-``neighbours`` users with the largest s_v > 0 (ties at the cut go to the lower row)::
-
-    cf(i) = sum_{v in N} s_v R[v, i] / (sum_{v in N} s_v [v rated i] + eps)
+User-based scores (the nearest logged users) are in ``recsys.neighbours``.
 
 Both scores lie in [-1, 1] and are 0 where no evidence reaches item i. They are means, not
 confidences: one weak neighbour gives the same +-1 as many strong ones. An all-zero f gives
@@ -215,7 +212,7 @@ def fit_collaborative(
         shrinkage=float(shrinkage),
         user_ids=user_ids,
         catalogue_fingerprint=catalogue.fingerprint,
-        user_norms=_row_norms(ratings),
+        user_norms=row_norms(ratings),
         ratings_by_item=ratings.T.tocsr(),
     )
     for array in (model.item_similarity, model.popularity, model.user_norms):
@@ -247,7 +244,7 @@ def item_based_scores(model: CollaborativeModel, feedback: FeedbackRows) -> NDAr
 
     A 1-D row counts as m = 1. The cost is two sparse-by-dense products, about
     2 * nnz(feedback) * n_items multiply-adds, plus one copy of the k rated similarity rows."""
-    rows = _feedback_rows(feedback, model.n_items)
+    rows = feedback_rows(feedback, model.n_items)
     scores = np.zeros(rows.shape, dtype=np.float64)
     rated = np.unique(rows.indices)
     if rated.size == 0:
@@ -268,52 +265,7 @@ def item_based_scores(model: CollaborativeModel, feedback: FeedbackRows) -> NDAr
     return scores
 
 
-def user_based_scores(
-    model: CollaborativeModel, feedback: FeedbackRows, neighbours: int = 50
-) -> NDArray[np.float64]:
-    """(m, n_items) feedback rows, dense or sparse -> (m, n_items) user-based scores in [-1, 1].
-
-    Each row's ``neighbours`` most cosine-similar logged users (positive similarity only) vote
-    with their thumbs. A 1-D row counts as m = 1. A feedback row is compared with every logged
-    user, so if the session is itself in the log it is its own nearest neighbour."""
-    rows = _feedback_rows(feedback, model.n_items)
-    scores = np.zeros(rows.shape, dtype=np.float64)
-    k = min(max(neighbours, 0), model.n_users)
-    if k == 0 or rows.nnz == 0:
-        return scores
-
-    cosines = rows @ model.ratings_by_item  # (m, n_users) dot products, sparse
-    row_of_entry = np.repeat(np.arange(rows.shape[0]), np.diff(cosines.indptr))
-    scale = _row_norms(rows)[row_of_entry] * model.user_norms[cosines.indices]
-    cosines.data = (cosines.data / scale).astype(np.float32)  # float32 partitions ties faster
-    similarity = cosines.toarray()
-    keep = similarity > 0
-    if k < model.n_users:
-        kth = -np.partition(-similarity, k - 1, axis=1)[:, k - 1 : k]  # k-th largest per row
-        above, at = similarity > kth, similarity == kth
-        room = k - above.sum(axis=1, keepdims=True)
-        crowded = np.flatnonzero(at.sum(axis=1, keepdims=True) > room)  # rows with ties at the cut
-        at[crowded] &= np.cumsum(at[crowded], axis=1) <= room[crowded]  # lower rows first
-        keep &= above | at
-    chosen = np.flatnonzero(keep)  # row-major, so already in CSR order
-    n_users = model.n_users
-    indptr = np.zeros(rows.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(chosen // n_users, minlength=rows.shape[0]), out=indptr[1:])
-    votes = sparse.csr_matrix(
-        (similarity.ravel()[chosen], chosen % n_users, indptr), shape=(rows.shape[0], n_users)
-    )
-
-    ratings = model.ratings
-    rated = sparse.csr_matrix(
-        (np.ones_like(ratings.data), ratings.indices, ratings.indptr), shape=ratings.shape
-    )
-    weighted = (votes @ ratings).toarray().astype(np.float64)
-    support = (votes @ rated).toarray().astype(np.float64)
-    np.divide(weighted, support + _EPS, out=scores)
-    return scores
-
-
-def _feedback_rows(feedback: FeedbackRows, n_items: int) -> sparse.csr_matrix:
+def feedback_rows(feedback: FeedbackRows, n_items: int) -> sparse.csr_matrix:
     """Feedback as a float64 CSR copy with no stored zeros; raises on a wrong width."""
     if sparse.issparse(feedback):
         rows = sparse.csr_matrix(feedback, dtype=np.float64, copy=True)
@@ -329,7 +281,7 @@ def _feedback_rows(feedback: FeedbackRows, n_items: int) -> sparse.csr_matrix:
     return rows
 
 
-def _row_norms(matrix: sparse.csr_matrix) -> NDArray[np.float64]:
+def row_norms(matrix: sparse.csr_matrix) -> NDArray[np.float64]:
     """(n_rows, n_cols) CSR -> (n_rows,) Euclidean norms of the rows."""
     row_of_entry = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
     squares = np.asarray(matrix.data, dtype=np.float64) ** 2

@@ -31,11 +31,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
-from recsys.collaborative import item_based_scores, user_based_scores
+from recsys.collaborative import item_based_scores
 from recsys.context import RankingContext
 from recsys.diversify import mmr_rerank
 from recsys.dpp import dpp_rerank
 from recsys.explore import epsilon_greedy, thompson_queries
+from recsys.neighbours import user_based_scores
 from recsys.ranking import minmax_over, similarity, top_k_rows
 from recsys.strategy import COMPONENTS, PRESETS, Strategy, strategy_on
 

@@ -15,9 +15,9 @@ from recsys.collaborative import (
     item_similarity,
     popularity,
     rating_matrix,
-    user_based_scores,
     with_measure,
 )
+from recsys.neighbours import user_based_scores
 
 
 def synthetic_catalogue(n_items: int) -> Catalogue:
