@@ -13,13 +13,8 @@ from pages.shared.workspace import (
 )
 from recsys import csv_safe, read_catalogue_csv, template_csv
 from recsys.catalog import browse, categories_in
-from recsys.upload import (
-    DEFAULTS,
-    MAX_BYTES,
-    MAX_DESCRIPTION_CHARS,
-    MAX_ROWS,
-    already_rated_notice,
-)
+from recsys.upload import MAX_BYTES, MAX_DESCRIPTION_CHARS, MAX_ROWS
+from recsys.upload_notices import DEFAULTS, already_rated_notice
 
 catalogue = active_catalogue()
 items = catalogue.items

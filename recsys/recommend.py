@@ -19,9 +19,10 @@ from recsys.catalog import Catalogue
 from recsys.context import RankingContext
 from recsys.explain import explain
 from recsys.list_measures import domain_spread, intra_list_diversity
-from recsys.profile import ProfileSettings, UserProfile, queries_for
+from recsys.profile import ProfileSettings, UserProfile
 from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
 from recsys.strategy import COMPONENTS, PRESETS, VISITOR_DEFAULT, Strategy
+from recsys.update_rule import queries_for
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""A visitor's own catalogue: read and check an uploaded CSV, and make CSV exports safe.
+"""A visitor's own catalogue: read and check an uploaded CSV, and the upload's template.
 
 Required columns: ``title`` and ``description``. Optional: ``item_id`` (when absent made as
 ``u1a2b3c-0001``, ..., the six hex digits from the file's sha256, so the made-up ids of two
@@ -8,13 +8,10 @@ either way); blank ``domain``, ``category``, ``quality`` and ``hook`` cells get 
 defaults. Column names are matched without regard to case or surrounding spaces; other
 columns are ignored.
 
-Reading: the text is decoded as UTF-8 (a BOM is dropped), then Windows-1252, then Latin-1;
-a file that starts with a UTF-16 byte-order mark is read as UTF-16, and so is one without
-the mark whose zero bytes fall every other byte (other zero bytes mean binary). The separator
-is the one of comma, semicolon and tab that finds the most required column names in the header
-line, then the most cells (a tie goes to the comma). A data row never shifts the columns:
-empty cells beyond the header's width are dropped with a notice, and a row with a filled cell
-there is refused (most often an unquoted comma inside a description).
+Reading the bytes (encoding, separator, row widths) is ``recsys.spreadsheet``; a data row never
+shifts the columns: empty cells beyond the header's width are dropped with a notice, and a row
+with a filled cell there is refused (most often an unquoted comma inside a description).
+What the visitor is told about an accepted file is ``recsys.upload_notices``.
 
 Every problem that refuses a file is a sentence naming it, with spreadsheet row numbers (the
 header is row 1) where they help. Accepted files may come with notices: defaults filled in,
@@ -27,8 +24,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -44,20 +39,19 @@ from recsys.spreadsheet import (
     starts_rows,
     wide_rows,
 )
+from recsys.upload_notices import (
+    DEFAULTS,
+    cut_long_descriptions,
+    defaults_notice,
+    note_markup,
+    shown_default,
+)
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 #: About what all-MiniLM-L6-v2 reads (256 word pieces) once title and category are added.
 MAX_DESCRIPTION_CHARS = 1000
 REQUIRED_COLUMNS = ("title", "description")
-DEFAULTS: dict[str, object] = {
-    "domain": "uploaded",
-    "category": "General",
-    "tags": "",
-    "quality": 0.5,
-    "hook": 0.5,
-}
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|javascript:", re.IGNORECASE)
 _NEEDS_COLUMNS = (
     "A catalogue needs at least title and description (download the template to see the format)."
 )
@@ -104,9 +98,9 @@ def read_catalogue_csv(
     except _Refusal as refusal:
         return UploadResult(None, refusal.problems, notices)
     _add_ids_and_numbers(items, data)
-    notices.extend(_defaults_notice(filled, blank_cells))
-    _cut_long_descriptions(items, max_description_chars, notices)
-    _note_markup(items, notices)
+    notices.extend(defaults_notice(filled, blank_cells))
+    cut_long_descriptions(items, max_description_chars, notices)
+    note_markup(items, notices)
     return UploadResult(make_catalogue(items), [], notices)
 
 
@@ -243,7 +237,7 @@ def _with_defaults(items: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[s
         elif value != "" and (blank := items[column] == "").any():
             items.loc[blank, column] = str(value)
             rows = spreadsheet_rows(items.index[blank].tolist())
-            blank_cells.append(f"{column} = {_shown_default(column)} in {rows}")
+            blank_cells.append(f"{column} = {shown_default(column)} in {rows}")
     return items, filled, blank_cells
 
 
@@ -264,80 +258,8 @@ def _add_ids_and_numbers(items: pd.DataFrame, data: bytes) -> None:
         items[column] = pd.to_numeric(items[column])
 
 
-def _defaults_notice(filled: list[str], blank_cells: list[str]) -> list[str]:
-    """The one notice naming the defaults ``_with_defaults`` used, or none."""
-    defaults = []
-    if filled:
-        defaults.append(
-            "Columns not in the file were filled with defaults: "
-            + ", ".join(f"{c} = {_shown_default(c)}" for c in filled)
-            + "."
-        )
-    if blank_cells:
-        defaults.append(
-            f"Blank cells were filled with defaults{' too' if filled else ''}: "
-            + "; ".join(blank_cells)
-            + "."
-        )
-    return [" ".join(defaults)] if defaults else []
-
-
-def _cut_long_descriptions(items: pd.DataFrame, max_chars: int, notices: list[str]) -> None:
-    """In place: a description longer than ``max_chars`` cut to that many characters, right
-    spaces stripped, and "…" added; noted with the rows."""
-    too_long = items["description"].str.len() > max_chars
-    if too_long.any():
-        items.loc[too_long, "description"] = (
-            items.loc[too_long, "description"].str.slice(0, max_chars).str.rstrip() + "…"
-        )
-        notices.append(
-            f"{int(too_long.sum())} description{'s were' if too_long.sum() > 1 else ' was'} "
-            f"longer than the model reads and cut to {max_chars:,} characters "
-            f"({spreadsheet_rows(items.index[too_long].tolist())})."
-        )
-
-
-def _note_markup(items: pd.DataFrame, notices: list[str]) -> None:
-    """Notes the rows with HTML tags or ``javascript:`` in any cell (shown as plain text)."""
-    marked = items.apply(lambda column: column.astype(str).str.contains(_MARKUP)).any(axis=1)
-    if marked.any():
-        rows = items.index[marked].tolist()
-        notices.append(
-            f"HTML or script in {spreadsheet_rows(rows)} is shown as plain text and never run."
-        )
-
-
-def already_rated_notice(
-    catalogue: Catalogue, rated_ids: Collection[str], shown: int = 3
-) -> str | None:
-    """A sentence when items of ``catalogue`` have ids the visitor has already rated (such
-    items are never recommended again), naming up to ``shown`` of them; else None."""
-    clashes = [item_id for item_id in catalogue.item_ids if item_id in rated_ids]
-    if not clashes:
-        return None
-    named = ", ".join(f"“{item_id}”" for item_id in clashes[:shown])
-    more = f" and {len(clashes) - shown:,} more" if len(clashes) > shown else ""
-    if len(clashes) == 1:
-        return (
-            f"1 item in this file has an id you have already rated in this session ({named}): "
-            "it counts as already rated and will not be recommended unless you undo that "
-            "rating on the Recommend page or give the item another id."
-        )
-    return (
-        f"{len(clashes):,} items in this file have ids you have already rated in this session "
-        f"({named}{more}): they count as already rated and will not be recommended unless you "
-        "undo those ratings on the Recommend page or give the items other ids."
-    )
-
-
 def _id_prefix(data: bytes) -> str:
     return "u" + hashlib.sha256(data).hexdigest()[:6]
-
-
-def _shown_default(column: str) -> str:
-    if column == "item_id":
-        return "u…-0001, u…-0002, …"
-    return str(DEFAULTS[column]) if DEFAULTS[column] != "" else "(none)"
 
 
 def template_csv(catalogue: Catalogue, rows: int = 3) -> str:

@@ -21,10 +21,11 @@ from numpy.typing import NDArray
 
 from recsys.context import RankingContext
 from recsys.list_measures import slate_diversity
-from recsys.profile import ProfileSettings, queries_for, update_interests
+from recsys.profile import ProfileSettings
 from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
 from recsys.simulation.users import Population, UserParameters, respond
 from recsys.strategy import Strategy
+from recsys.update_rule import queries_for, update_interests
 
 
 @dataclass(frozen=True)

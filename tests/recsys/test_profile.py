@@ -8,12 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from recsys.interests import interest_text_problem
-from recsys.profile import (
-    ProfileSettings,
-    UserProfile,
-    ranking_query,
-    update_interest,
-)
+from recsys.profile import ProfileSettings, UserProfile
+from recsys.update_rule import ranking_query, update_interest
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -7,14 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recsys.catalog import load_catalogue, make_catalogue
-from recsys.upload import (
-    MAX_BYTES,
-    MAX_ROWS,
-    already_rated_notice,
-    csv_safe,
-    read_catalogue_csv,
-    template_csv,
-)
+from recsys.upload import MAX_BYTES, MAX_ROWS, csv_safe, read_catalogue_csv, template_csv
+from recsys.upload_notices import already_rated_notice
 
 GOOD = (
     "item_id,title,description,quality\n"
