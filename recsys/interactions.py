@@ -174,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         catalogue,
         {
             "seed": args.seed,
+            "simulated_users": args.users,  # "users" counts those who gave a thumb
             "rounds": args.rounds,
             "model": encoder.name,
             "model_sha256": encoder.model_sha256,

@@ -27,6 +27,15 @@ def test_catalogue_size_and_domains(catalogue):
     assert counts.min() >= 120
 
 
+def test_the_catalogue_is_deep_enough_to_answer_ordinary_queries(catalogue):
+    """At least 2,400 items, 400 per domain and 30 per category (issue 12): a visitor who
+    types something ordinary finds several answers of the kind they asked for."""
+    items = catalogue.items
+    assert len(items) >= 2400
+    assert items["domain"].value_counts().min() >= 400
+    assert items.groupby(["domain", "category"]).size().min() >= 30
+
+
 def test_catalogue_schema(catalogue):
     items = catalogue.items
     assert tuple(items.columns) == COLUMNS
