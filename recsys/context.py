@@ -18,6 +18,8 @@ from numpy.typing import NDArray
 
 from recsys.catalog import Catalogue
 from recsys.collaborative import CollaborativeModel, fit_collaborative, with_measure
+from recsys.intent_ranking import label_texts
+from recsys.lexical import LexicalIndex
 from recsys.ranking import Similarity, similarity
 
 MAX_PRECOMPUTED_SIMILARITY = 6000  # items; above this, diversity computes similarities per pick
@@ -26,13 +28,17 @@ MAX_PRECOMPUTED_SIMILARITY = 6000  # items; above this, diversity computes simil
 @dataclass(frozen=True)
 class RankingContext:
     """What every ranker of one catalogue shares, read-only: ``item_vectors`` (n, dim) unit
-    rows, ``hook`` (n,) click appeal in [0, 1], ``popularity`` (n,) in [0, 1] or None, and the
-    fitted collaborative models by ``CfMethod`` (None for a catalogue without a log)."""
+    rows, ``hook`` (n,) click appeal in [0, 1], ``popularity`` (n,) in [0, 1] or None, the
+    fitted collaborative models by ``CfMethod`` (None for a catalogue without a log), and the
+    BM25 indexes of the items' texts (``lexical``, exact words) and of their title, category
+    and tags (``labels``, what an exclusion is matched against)."""
 
     item_vectors: NDArray[np.float32]
     hook: NDArray[np.float64]
     popularity: NDArray[np.float64] | None = None
     collaborative: dict[str, CollaborativeModel] | None = None
+    lexical: LexicalIndex | None = None
+    labels: LexicalIndex | None = None
     _similarities: dict[str, NDArray[np.float32]] = dataclasses.field(
         default_factory=dict, repr=False, compare=False
     )
@@ -77,8 +83,12 @@ def ranking_context(
     """The ranker's view of a catalogue: its vectors and hooks, and, when ``log`` is an
     interaction log of this catalogue's items, popularity and the CF models fitted from it."""
     hook = catalogue.items["hook"].to_numpy(dtype=np.float64, copy=True)
+    words = {
+        "lexical": LexicalIndex(catalogue.embedding_texts()),
+        "labels": LexicalIndex(label_texts(catalogue)),
+    }
     if log is None:
-        return RankingContext(item_vectors=item_vectors, hook=hook)
+        return RankingContext(item_vectors=item_vectors, hook=hook, **words)
     cosine = fit_collaborative(log, catalogue, "cosine")
     pearson = with_measure(cosine, "pearson")
     return RankingContext(
@@ -86,4 +96,5 @@ def ranking_context(
         hook=hook,
         popularity=cosine.popularity,
         collaborative={"item-cosine": cosine, "item-pearson": pearson, "user": cosine},
+        **words,
     )

@@ -109,11 +109,14 @@ class EvaluationSettings:
 @dataclass(frozen=True)
 class EvaluationLog:
     """m users' rounds: ``stated`` (m, dim) unit rows, what each typed; ``chosen`` (T, m)
-    item clicked in each round or -1; ``thumbs`` (T, m) +1, -1 or 0."""
+    item clicked in each round or -1; ``thumbs`` (T, m) +1, -1 or 0; ``phrases`` (m, J, dim)
+    and ``phrase_present`` (m, J) what each typed interest by interest (None: one)."""
 
     stated: NDArray[np.float32]
     chosen: NDArray[np.intp]
     thumbs: NDArray[np.int8]
+    phrases: NDArray[np.float32] | None = None
+    phrase_present: NDArray[np.bool_] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ def simulate_log(
     params = params or UserParameters()
     population = make_population(personas, context.item_vectors, settings.n_users, params, rng)
     stated = population.stated.copy()
+    phrases = None if population.phrases is None else population.phrases.copy()
+    present = None if population.phrase_present is None else population.phrase_present.copy()
     lab = LabSettings(
         n_users=settings.n_users,
         rounds=settings.rounds,
@@ -171,7 +176,7 @@ def simulate_log(
         profile=settings.profile,
     )
     run = simulate(LOGGING_POLICY, context, population, quality, lab, params, rng)
-    return EvaluationLog(stated=stated, chosen=run.chosen, thumbs=run.thumbs)
+    return EvaluationLog(stated, run.chosen, run.thumbs, phrases, present)
 
 
 def states_at_cut(
@@ -186,7 +191,7 @@ def states_at_cut(
     if not 1 <= train_rounds < rounds:
         raise ValueError(f"the cut must leave history and held-out rounds, got {train_rounds}")
     n = len(item_vectors)
-    state = RecommenderState.start(log.stated, n)
+    state = RecommenderState.start(log.stated, n, log.phrases, log.phrase_present)
     consumed = np.zeros((m, n), dtype=bool)
     for t in range(train_rounds):
         chosen, thumbs = log.chosen[t], log.thumbs[t]

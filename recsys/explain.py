@@ -1,8 +1,15 @@
-"""One line per recommendation saying why it is there.
+"""One line per recommendation saying why it is there: from the component that put it there.
 
-For item vector x, the candidates are the parts of the interest text (phrases p_j) and the
-items the visitor liked (l_m); the reason names the one with the highest cosine, x . p_j or
-x . l_m, and shows that cosine. Disliked items never serve as a reason.
+``explain`` is the content reason. For item vector x, the candidates are the parts of the
+interest text (phrases p_j) and the items the visitor liked (l_m); the reason names the one
+with the highest cosine, x . p_j or x . l_m, and shows that cosine. Disliked items never serve
+as a reason, and below ``WEAK_MATCH`` nothing is called close.
+
+``reasons`` picks the component: a random pick says so; an exploring slot says it is there to
+learn; otherwise the component with the largest share of the item's score speaks:
+collaborative filtering names the liked item whose co-raters liked this one most, popularity
+says it is much liked, click appeal says so, and content gives ``explain``'s line (or, under a
+multi-interest strategy, the stated interest the item serves).
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
+
+from recsys.ranking import WEAK_MATCH
 
 MAX_PHRASES = 12
 _SPLIT = re.compile(r"[,;\n]+|\.\s+|\s+/\s+|\s*\|\s*")
@@ -57,6 +66,11 @@ def explain(
                 f"Similar to “{liked_titles[liked_index[i]]}”, which you liked "
                 f"({best_liked[i]:.2f})"
             )
+        elif np.isfinite(best_phrase[i]) and best_phrase[i] < WEAK_MATCH:
+            reasons.append(
+                f"The nearest there is to “{phrases[phrase_index[i]]}” "
+                f"({best_phrase[i]:.2f}): nothing in the catalogue is close"
+            )
         elif np.isfinite(best_phrase[i]):
             reasons.append(
                 f"Close to your interest “{phrases[phrase_index[i]]}” ({best_phrase[i]:.2f})"
@@ -64,3 +78,45 @@ def explain(
         else:
             reasons.append("Close to your profile")
     return reasons
+
+
+COMPONENT_ORDER = ("content", "cf", "popularity", "hook")  # as in recsys.strategy.COMPONENTS
+
+
+def reasons(
+    content_reasons: Sequence[str],
+    contributions: NDArray[np.float64],
+    exploring: NDArray[np.bool_],
+    random_order: bool,
+    served: Sequence[tuple[str, float] | None],
+    cf_because: Sequence[str | None],
+) -> list[str]:
+    """The reason of each of k items from the component that put it there.
+
+    ``content_reasons`` (k,) from ``explain``; ``contributions`` (k, 4) each component's share
+    of the score in ``COMPONENT_ORDER``; ``exploring`` (k,); ``served`` (k,) the interest an
+    item serves and its cosine, or None; ``cf_because`` (k,) the liked title CF leaned on, or
+    None (cold start: the items nearest the visitor's words stood in)."""
+    lines = []
+    for i, content in enumerate(content_reasons):
+        main = COMPONENT_ORDER[int(np.argmax(contributions[i]))]
+        if random_order:
+            lines.append("Random pick: the baseline, not chosen for you")
+        elif exploring[i]:
+            lines.append("Shown to learn more about your taste, not for its score")
+        elif main == "cf" and contributions[i, 1] > 0:
+            because = cf_because[i]
+            lines.append(
+                f"People who liked “{because}” also liked this"
+                if because
+                else "Liked by people who liked the items nearest your words"
+            )
+        elif main == "popularity" and contributions[i, 2] > 0:
+            lines.append("Popular: among the most liked items in the interaction log")
+        elif main == "hook" and contributions[i, 3] > 0:
+            lines.append("Ranked up for its click appeal (a catchy title or promise)")
+        elif served[i] is not None and served[i][1] >= WEAK_MATCH:
+            lines.append(f"For your interest “{served[i][0]}” ({served[i][1]:.2f})")
+        else:
+            lines.append(content)
+    return lines

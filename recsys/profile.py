@@ -16,6 +16,8 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from recsys.intent import Intent
+from recsys.multi_interest import MAX_INTERESTS, Interests
 from recsys.satisfaction import like_share_series, satisfaction_series
 from recsys.update_rule import normalise, ranking_query, update_interest
 
@@ -92,8 +94,11 @@ class UserProfile:
 
     ``anchor`` and ``interest_vector`` are (dim,) unit vectors once interests are set, else
     None. ``phrases`` are the interest text's parts and ``phrase_vectors`` (n_phrases, dim)
-    their embeddings, used to explain recommendations. ``space`` names the embedding space all
-    the vectors live in (see ``move_to_space``)."""
+    their embeddings, used to explain recommendations and as the interests of the
+    multi-interest profile. ``space`` names the embedding space all the vectors live in (see
+    ``move_to_space``). ``intent`` is what the text asks for (``recsys.intent``), less the
+    parts in ``intent_removed``; ``exclusion_vectors`` (n_exclusions, dim) embed its
+    exclusions."""
 
     interest_text: str = ""
     persona_id: str | None = None
@@ -103,6 +108,9 @@ class UserProfile:
     phrase_vectors: NDArray[np.float32] | None = None
     feedback_log: list[FeedbackEvent] = field(default_factory=list)
     space: str = ""
+    intent: Intent | None = None
+    intent_removed: tuple[tuple[str, str], ...] = ()
+    exclusion_vectors: NDArray[np.float32] | None = None
 
     @property
     def has_interests(self) -> bool:
@@ -136,6 +144,24 @@ class UserProfile:
         if self.anchor is None or self.interest_vector is None:
             raise ValueError("the profile has no interests yet")
         return ranking_query(self.interest_vector, self.anchor, settings.anchor_weight)
+
+    def interests(self, settings: ProfileSettings) -> Interests | None:
+        """One interest per stated phrase (the first ``MAX_INTERESTS``), replayed from the
+        feedback log in order (``recsys.multi_interest``); None before interests are set."""
+        if self.phrase_vectors is None or len(self.phrase_vectors) == 0:
+            return None
+        anchors = self.phrase_vectors[None, :MAX_INTERESTS]
+        state = Interests.start(anchors, np.ones(anchors.shape[:2], dtype=bool))
+        for event in self.feedback_log:
+            state.record(
+                np.zeros(1, dtype=np.intp),
+                event.item_vector[None, :],
+                np.array([1 if event.liked else -1], dtype=np.int8),
+                event.learning_rate,
+                event.negative_weight,
+                settings.anchor_weight,
+            )
+        return state
 
     def interest_path(self, settings: ProfileSettings) -> NDArray[np.float32]:
         """The ranking query before any feedback and after each step: (n_events + 1, dim).
@@ -218,18 +244,21 @@ class UserProfile:
         ``space``, and replay the feedback there. (Only the TF-IDF fallback gives each
         catalogue a space of its own.) Returns False, changing nothing, when the interest text
         has no vector in the new space (none of its words occur there)."""
-        vectors = encode([self.interest_text, *self.phrases])
+        query = self.intent.query_text if self.intent is not None else ""
+        exclusions = list(self.intent.exclusions) if self.intent is not None else []
+        vectors = encode([query or self.interest_text, *self.phrases, *exclusions])
         if not np.any(vectors[0]):
             return False
         self.set_interests(
             self.interest_text,
             vectors[0],
             self.phrases,
-            vectors[1:],
+            vectors[1 : 1 + len(self.phrases)],
             self.persona_id,
             space,
             encode,
         )
+        self.exclusion_vectors = vectors[1 + len(self.phrases) :]
         return True
 
     def undo_feedback(self, item_id: str) -> None:

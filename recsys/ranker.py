@@ -24,6 +24,7 @@ simulated population).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ from recsys.context import RankingContext
 from recsys.diversify import mmr_rerank
 from recsys.dpp import dpp_rerank
 from recsys.explore import epsilon_greedy, thompson_queries
+from recsys.lexical import weighted_fusion
+from recsys.multi_interest import allocate, compose
 from recsys.neighbours import user_based_scores
 from recsys.ranking import minmax_over, similarity, top_k_rows
 from recsys.strategy import COMPONENTS, PRESETS, Strategy, strategy_on
@@ -50,12 +53,24 @@ class SlateRequest:
     or the interest text alone for a strategy that does not learn); ``feedback`` (m, n) sparse,
     +1 liked, -1 disliked; ``eligible`` (m, n) bool; ``rated_positions`` (m, t) the most recent
     rated items, -1 padded (Thompson's posterior). ``feedback`` may be dense: it becomes sparse
-    only where CF needs it."""
+    only where CF needs it. For a multi-interest strategy, ``interest_queries`` (m, J, dim) the
+    query of each stated interest and ``interest_weights`` (m, J) their weights (0 = retired
+    or padding); a request without them ranks by ``queries`` alone. ``lexical`` (m, n) BM25
+    scores of the visitor's words (``interest_lexical`` (m, J, n) of each interest's), fused
+    into the content component (``recsys.lexical.weighted_fusion``); ``boost`` (m, n) added to
+    the final score (the kinds the visitor asked for, ``recsys.intent_ranking``), and
+    ``interest_boost`` (m, J, n) each interest's own."""
 
     queries: NDArray[np.float32]
     feedback: sparse.csr_matrix | NDArray[np.float32]
     eligible: NDArray[np.bool_]
     rated_positions: NDArray[np.intp]
+    interest_queries: NDArray[np.float32] | None = None
+    interest_weights: NDArray[np.float64] | None = None
+    lexical: NDArray[np.float64] | None = None
+    interest_lexical: NDArray[np.float64] | None = None
+    boost: NDArray[np.float64] | None = None
+    interest_boost: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,8 @@ class Slates:
     items; ``scores`` (m, k) the hybrid score; ``contributions`` (m, k, 4) each component's
     share beta_c * norm(f_c) / sum(beta), summing to ``scores``; ``similarity`` (m, k) the raw
     content similarity; ``exploring`` (m, k) slots put there by exploration;
-    ``cf_cold_start`` (m,) users whose CF was seeded from their words."""
+    ``cf_cold_start`` (m,) users whose CF was seeded from their words; ``serves`` (m, k) the
+    interest each slot serves under a multi-interest strategy (-1 = none), else None."""
 
     positions: NDArray[np.intp]
     scores: NDArray[np.float64]
@@ -72,6 +88,7 @@ class Slates:
     similarity: NDArray[np.float64]
     exploring: NDArray[np.bool_]
     cf_cold_start: NDArray[np.bool_]
+    serves: NDArray[np.intp] | None = None
 
 
 class Ranker:
@@ -91,7 +108,9 @@ class Ranker:
         content = similarity(context.item_vectors, queries, strategy.similarity).T
         weights = strategy.weights
         parts = {}
-        if weights["content"] > 0:
+        if weights["content"] > 0 and request.lexical is not None:
+            parts["content"] = weighted_fusion(content, request.lexical, request.eligible)
+        elif weights["content"] > 0:
             parts["content"] = minmax_over(content, request.eligible)
         cold = np.zeros(m, dtype=bool)
         if weights["cf"] > 0 and context.collaborative is not None:
@@ -133,6 +152,8 @@ class Ranker:
         total = sum(strategy.weights.values())
         contributions = {c: part * (strategy.weights[c] / total) for c, part in parts.items()}
         final = functools.reduce(np.add, contributions.values())
+        if request.boost is not None:
+            final = final + request.boost
         wanted = k if strategy.diversity == "none" else max(strategy.candidates, k)
         candidates = top_k_rows(final, request.eligible, wanted)
         relevance = np.take_along_axis(final, np.maximum(candidates, 0), axis=1)
@@ -154,6 +175,8 @@ class Ranker:
         first: the same items, in the draw's order (the simulated users have no position
         bias, so a simulation loses nothing)."""
         strategy = self.strategy
+        if strategy.multi_interest and request.interest_queries is not None:
+            return self._multi_interest(request, k, rng, mark_exploring)
         if strategy.order == "random":
             return self._random(request, k, rng)
         if strategy.exploration == "thompson":
@@ -165,6 +188,60 @@ class Ranker:
                 positions, request.eligible, strategy.epsilon, rng
             )
         return _explained(positions, contributions, content, exploring, cold)
+
+    def _multi_interest(
+        self, request: SlateRequest, k: int, rng: np.random.Generator, mark_exploring: bool
+    ) -> Slates:
+        """Rank each live interest of each user as a user of its own (one batched call over
+        the (user, interest) rows), then compose every user's list from them
+        (``recsys.multi_interest``): each live interest keeps slots by its weight."""
+        weights = request.interest_weights
+        m, j = weights.shape
+        users, interests = np.nonzero(weights > 0)
+        lexical = request.interest_lexical
+        flat = SlateRequest(
+            queries=request.interest_queries[users, interests],
+            feedback=request.feedback[users],
+            eligible=request.eligible[users],
+            rated_positions=request.rated_positions[users],
+            lexical=None if lexical is None else lexical[users, interests],
+            boost=(
+                request.interest_boost[users, interests]
+                if request.interest_boost is not None
+                else None
+                if request.boost is None
+                else request.boost[users]
+            ),
+        )
+        single = Ranker(dataclasses.replace(self.strategy, multi_interest=False), self.context)
+        each = single(flat, k, rng, mark_exploring)
+        width = each.positions.shape[1]
+        lists = np.full((m, j, width), -1, dtype=np.intp)
+        scores = np.zeros((m, j, width))
+        lists[users, interests], scores[users, interests] = each.positions, each.scores
+        positions, serves = compose(lists, scores, allocate(weights, k), weights, width)
+        row_of = np.full((m, j), -1, dtype=np.intp)
+        row_of[users, interests] = np.arange(len(users))
+        rows = row_of[np.arange(m)[:, None], np.maximum(serves, 0)]  # (m, width) flat rows
+        columns = np.argmax(each.positions[rows] == positions[:, :, None], axis=2)
+        filled = positions >= 0
+        cold = np.zeros(m, dtype=bool)
+        np.logical_or.at(cold, users, each.cf_cold_start)
+
+        def gathered(values: NDArray, empty: float | bool) -> NDArray:
+            picked = values[rows, columns]
+            mask = filled if picked.ndim == 2 else filled[:, :, None]
+            return np.where(mask, picked, empty)
+
+        return Slates(
+            positions=positions,
+            scores=gathered(each.scores, 0.0),
+            contributions=gathered(each.contributions, 0.0),
+            similarity=gathered(each.similarity, 0.0),
+            exploring=gathered(each.exploring, False),
+            cf_cold_start=cold,
+            serves=np.where(filled, serves, -1),
+        )
 
     def _random(self, request: SlateRequest, k: int, rng: np.random.Generator) -> Slates:
         """The random baseline: eligible items in a random order, with no scores."""

@@ -17,11 +17,13 @@ from scipy import sparse
 
 from recsys.catalog import Catalogue
 from recsys.context import RankingContext
-from recsys.explain import explain
+from recsys.explain import explain, reasons
+from recsys.intent_ranking import excluded_by_intent, interest_boosts, kind_boost
 from recsys.list_measures import domain_spread, intra_list_diversity
+from recsys.multi_interest import MAX_INTERESTS
 from recsys.profile import ProfileSettings, UserProfile
 from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
-from recsys.strategy import COMPONENTS, PRESETS, VISITOR_DEFAULT, Strategy
+from recsys.strategy import COMPONENTS, PRESETS, VISITOR_DEFAULT, Strategy, strategy_on
 from recsys.update_rule import queries_for
 
 
@@ -30,7 +32,8 @@ class Recommendation:
     """One card: ``position`` is the catalogue row; ``score`` the strategy's score in [0, 1]
     and ``contributions`` its parts by component (they sum to ``score``); ``similarity`` the raw
     content similarity under the strategy's measure; ``exploring`` whether exploration put the
-    item here rather than its score."""
+    item here rather than its score; ``interest`` the stated interest the item serves under a
+    multi-interest strategy."""
 
     rank: int
     position: int
@@ -40,6 +43,7 @@ class Recommendation:
     similarity: float
     exploring: bool
     reason: str
+    interest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,15 @@ class RecommendedList:
     """The list and what describes it as a whole: ``diversity`` is the intra-list diversity
     (1 - mean pairwise cosine, None under two items), ``domains`` the number of distinct
     domains and ``domain_entropy`` their normalised entropy; ``cf_cold_start`` says CF was
-    seeded from the interest text because there are no thumbs yet."""
+    seeded from the interest text because there are no thumbs yet; ``excluded`` how many
+    catalogue items the visitor's exclusions took out."""
 
     items: list[Recommendation]
     diversity: float | None
     domains: int
     domain_entropy: float
     cf_cold_start: bool
+    excluded: int = 0
 
     def __len__(self) -> int:
         return len(self.items)
@@ -78,6 +84,7 @@ def exclusion_mask(
 
 def slate_request(
     catalogue: Catalogue,
+    context: RankingContext,
     profile: UserProfile,
     settings: ProfileSettings,
     strategy: Strategy,
@@ -103,6 +110,17 @@ def slate_request(
     rated = np.full((1, THOMPSON_WINDOW), -1, dtype=np.intp)
     if recent:
         rated[0, -len(recent) :] = recent
+    interests = profile.interests(settings) if strategy.multi_interest else None
+    interest_queries, interest_weights = (
+        interests.for_ranking(strategy.learns, settings.anchor_weight)
+        if interests is not None
+        else (None, None)
+    )
+    eligible = ~exclusion_mask(catalogue, profile.rated, domains) & ~intent_exclusions(
+        catalogue, context, profile
+    )
+    lexical, intent = context.lexical, profile.intent
+    words = intent.query_text if intent is not None else profile.interest_text
     return SlateRequest(
         queries=queries_for(
             strategy.learns,
@@ -111,8 +129,31 @@ def slate_request(
             settings.anchor_weight,
         ),
         feedback=feedback,
-        eligible=~exclusion_mask(catalogue, profile.rated, domains)[None, :],
+        eligible=eligible[None, :],
         rated_positions=rated,
+        interest_queries=interest_queries,
+        interest_weights=interest_weights,
+        lexical=None if lexical is None else lexical.scores([words or profile.interest_text]),
+        interest_lexical=(
+            None if lexical is None or interests is None else lexical.scores(profile.phrases)[None]
+        ),
+        boost=kind_boost(catalogue, intent.kinds if intent is not None else ())[None, :],
+        interest_boost=(
+            None
+            if interests is None or intent is None
+            else interest_boosts(catalogue, intent, len(profile.phrases[:MAX_INTERESTS]))[None]
+        ),
+    )
+
+
+def intent_exclusions(
+    catalogue: Catalogue, context: RankingContext, profile: UserProfile
+) -> NDArray[np.bool_]:
+    """(n_items,) the items the visitor's intent excludes (``recsys.intent_ranking``)."""
+    if context.labels is None or profile.intent is None:
+        return np.zeros(len(catalogue), dtype=bool)
+    return excluded_by_intent(
+        catalogue, context.item_vectors, context.labels, profile.intent, profile.exclusion_vectors
     )
 
 
@@ -130,23 +171,28 @@ def recommend(
     ``rng`` drives exploration and the random order (a fixed seed when None)."""
     strategy = strategy or PRESETS[VISITOR_DEFAULT]
     rng = rng or np.random.default_rng(0)
-    request = slate_request(catalogue, profile, settings, strategy, domains)
+    request = slate_request(catalogue, context, profile, settings, strategy, domains)
     slates = build_ranker(strategy, context)(request, k, rng)
     positions = slates.positions[0]
     filled = positions >= 0
     positions = positions[filled]
     vectors = context.item_vectors
-    liked = [event for event in profile.feedback_log if event.liked]
-    dim = vectors.shape[1]
-    reasons = explain(
-        vectors[positions],
-        profile.phrases,
-        profile.phrase_vectors if profile.phrase_vectors is not None else np.zeros((0, dim)),
-        [event.title for event in liked],
-        np.array([event.item_vector for event in liked]).reshape(len(liked), dim),
-    )
     scores, similarity = slates.scores[0][filled], slates.similarity[0][filled]
     contributions, exploring = slates.contributions[0][filled], slates.exploring[0][filled]
+    served = _served(profile, slates, filled)
+    reasons = explained(
+        context,
+        strategy_on(strategy, context),
+        profile,
+        catalogue,
+        positions,
+        contributions,
+        exploring,
+        [
+            None if one is None else (one, float(sim))
+            for one, sim in zip(served, similarity, strict=True)
+        ],
+    )
     items = [
         Recommendation(
             rank=index + 1,
@@ -159,6 +205,7 @@ def recommend(
             similarity=float(similarity[index]),
             exploring=bool(exploring[index]),
             reason=reason,
+            interest=served[index],
         )
         for index, (position, reason) in enumerate(zip(positions, reasons, strict=True))
     ]
@@ -169,4 +216,64 @@ def recommend(
         domains=count,
         domain_entropy=entropy,
         cf_cold_start=bool(slates.cf_cold_start[0]),
+        excluded=int(intent_exclusions(catalogue, context, profile).sum()),
     )
+
+
+def _served(profile: UserProfile, slates, filled: NDArray[np.bool_]) -> list[str | None]:
+    """The stated interest each filled slot serves (multi-interest), else None each."""
+    if slates.serves is None:
+        return [None] * int(filled.sum())
+    return [profile.phrases[j] if j >= 0 else None for j in slates.serves[0][filled].tolist()]
+
+
+def explained(
+    context: RankingContext,
+    ranked_by: Strategy,
+    profile: UserProfile,
+    catalogue: Catalogue,
+    positions: NDArray[np.intp],
+    contributions: NDArray[np.float64],
+    exploring: NDArray[np.bool_],
+    served: list[tuple[str, float] | None],
+) -> list[str]:
+    """Each card's reason, from the component that put it there (``recsys.explain``)."""
+    vectors = context.item_vectors
+    dim = vectors.shape[1]
+    liked = [event for event in profile.feedback_log if event.liked]
+    content = explain(
+        vectors[positions],
+        profile.phrases,
+        profile.phrase_vectors if profile.phrase_vectors is not None else np.zeros((0, dim)),
+        [event.title for event in liked],
+        np.array([event.item_vector for event in liked]).reshape(len(liked), dim),
+    )
+    return reasons(
+        content,
+        contributions,
+        exploring,
+        ranked_by.order == "random",
+        served,
+        _cf_because(context, ranked_by, catalogue, liked, positions),
+    )
+
+
+def _cf_because(
+    context: RankingContext,
+    ranked_by: Strategy,
+    catalogue: Catalogue,
+    liked: list,
+    positions: NDArray[np.intp],
+) -> list[str | None]:
+    """For each item, the liked item whose co-raters liked it most (item-item CF), or None."""
+    models = context.collaborative or {}
+    model = models.get(ranked_by.cf_method) if ranked_by.cf_method != "user" else None
+    known = [event for event in liked if event.item_id in catalogue]
+    if model is None or not known or len(positions) == 0:
+        return [None] * len(positions)
+    rows = [catalogue.position(event.item_id) for event in known]
+    similarity = model.item_similarity[np.ix_(rows, positions)]  # (liked, k)
+    best = similarity.argmax(axis=0)
+    return [
+        known[best[i]].title if similarity[best[i], i] > 0 else None for i in range(len(positions))
+    ]

@@ -51,7 +51,9 @@ class Strategy:
     ``order``: "score" ranks by the hybrid, "random" shuffles the eligible items.
     ``diversity_lambda``: MMR/DPP trade-off, 1 = plain ranking. ``epsilon``: share of slots
     epsilon-greedy gives to random items. ``thompson_scale``: prior standard deviation sigma0
-    of the Thompson draw. ``candidates``: how many top items diversity chooses from."""
+    of the Thompson draw. ``multi_interest``: rank for each stated interest with its own
+    vector and compose the list (``recsys.multi_interest``) instead of one averaged query.
+    ``candidates``: how many top items diversity chooses from."""
 
     name: str = "Custom"
     learns: bool = True
@@ -67,6 +69,7 @@ class Strategy:
     exploration: Exploration = "off"
     epsilon: float = 0.1
     thompson_scale: float = 0.08
+    multi_interest: bool = False
     candidates: int = 200
 
     def __post_init__(self) -> None:
@@ -93,6 +96,8 @@ class Strategy:
         ]
         text = " + ".join(parts) + f" ({SIMILARITY_LABELS[self.similarity]})"
         text += "; learns from thumbs" if self.learns else "; interest text only"
+        if self.multi_interest:
+            text += "; one vector per interest"
         if self.diversity != "none":
             text += f"; {self.diversity.upper()} λ = {self.diversity_lambda:g}"
         if self.exploration == "epsilon":
@@ -107,6 +112,7 @@ PRESETS: dict[str, Strategy] = {
     for strategy in (
         Strategy("Static (interest text only)", learns=False),
         Strategy("Adaptive (feedback)"),
+        Strategy("Adaptive (multi-interest)", multi_interest=True),
         Strategy("Adaptive + diverse", diversity="mmr", diversity_lambda=0.7),
         Strategy("Adaptive + explore", exploration="thompson"),
         Strategy("Hybrid (CF + content)", content_weight=0.6, cf_weight=0.3, popularity_weight=0.1),

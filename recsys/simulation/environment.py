@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from recsys.context import RankingContext
 from recsys.list_measures import slate_diversity
+from recsys.multi_interest import Interests
 from recsys.profile import ProfileSettings
 from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
 from recsys.simulation.users import Population, UserParameters, respond
@@ -64,21 +65,34 @@ class RecommenderState:
     """What the recommender knows of m users, exactly what the Recommend page keeps for one:
     ``anchors`` (m, dim) the stated-interest vectors c; ``interests`` (m, dim) the learned u;
     ``feedback`` (m, n) +1 / -1 / 0 thumbs; ``rated`` (m, THOMPSON_WINDOW) the most recent
-    rated items, -1 padded, newest last."""
+    rated items, -1 padded, newest last; ``multi`` one vector per stated interest
+    (``recsys.multi_interest``), moved by the same thumbs."""
 
     anchors: NDArray[np.float32]
     interests: NDArray[np.float32]
     feedback: NDArray[np.float32]
     rated: NDArray[np.intp]
+    multi: Interests
 
     @classmethod
-    def start(cls, anchors: NDArray[np.float32], n_items: int) -> RecommenderState:
+    def start(
+        cls,
+        anchors: NDArray[np.float32],
+        n_items: int,
+        phrases: NDArray[np.float32] | None = None,
+        phrase_present: NDArray[np.bool_] | None = None,
+    ) -> RecommenderState:
+        """Before any thumb: ``anchors`` (m, dim) the typed texts, and ``phrases`` (m, J,
+        dim) the typed interests one by one (None: the text is the one interest)."""
         m = len(anchors)
+        if phrases is None:
+            phrases, phrase_present = anchors[:, None, :], np.ones((m, 1), dtype=bool)
         return cls(
             anchors=anchors,
             interests=anchors.astype(np.float32, copy=True),
             feedback=np.zeros((m, n_items), dtype=np.float32),
             rated=np.full((m, THOMPSON_WINDOW), -1, dtype=np.intp),
+            multi=Interests.start(phrases, phrase_present),
         )
 
     def record(
@@ -99,6 +113,14 @@ class RecommenderState:
             profile.learning_rate,
             profile.negative_weight,
         )
+        self.multi.record(
+            rows,
+            item_vectors[items],
+            thumbs[rows],
+            profile.learning_rate,
+            profile.negative_weight,
+            profile.anchor_weight,
+        )
         self.feedback[rows, items] = thumbs[rows]
         self.rated[rows] = np.concatenate([self.rated[rows, 1:], items[:, None]], axis=1)
 
@@ -114,11 +136,18 @@ class RecommenderState:
         queries = queries_for(
             strategy.learns, self.interests[users], self.anchors[users], anchor_weight
         )
+        interest_queries, interest_weights = (
+            self.multi.select(users).for_ranking(strategy.learns, anchor_weight)
+            if strategy.multi_interest
+            else (None, None)
+        )
         return SlateRequest(
             queries=queries,
             feedback=self.feedback[users],
             eligible=eligible,
             rated_positions=self.rated[users],
+            interest_queries=interest_queries,
+            interest_weights=interest_weights,
         )
 
 
@@ -140,7 +169,9 @@ def simulate(
     m, n = population.size, context.n_items
     rounds = settings.rounds
     profile = settings.profile
-    state = RecommenderState.start(population.stated, n)
+    state = RecommenderState.start(
+        population.stated, n, population.phrases, population.phrase_present
+    )
     record = {
         "satisfaction": np.zeros((rounds, m)),
         "active": np.zeros((rounds, m), dtype=bool),

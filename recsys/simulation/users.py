@@ -39,6 +39,8 @@ from numpy.typing import NDArray
 
 from recsys.catalog import Persona
 from recsys.encoder import l2_normalise
+from recsys.explain import split_phrases
+from recsys.multi_interest import MAX_INTERESTS
 
 
 @dataclass(frozen=True)
@@ -69,23 +71,43 @@ class UserParameters:
 
 @dataclass(frozen=True)
 class PersonaVectors:
-    """Each persona's embedded texts, (n_personas, dim) unit rows, in ``ids`` order."""
+    """Each persona's embedded texts, (n_personas, dim) unit rows, in ``ids`` order; and its
+    stated interests one by one, ``phrases`` (n_personas, J, dim) with ``phrase_present``
+    (n_personas, J) (None: the stated text is the one interest)."""
 
     ids: list[str]
     stated: NDArray[np.float32]
     hidden: NDArray[np.float32]
     drift: NDArray[np.float32]
+    phrases: NDArray[np.float32] | None = None
+    phrase_present: NDArray[np.bool_] | None = None
 
 
 def embed_personas(personas: list[Persona], encode) -> PersonaVectors:
-    """Embed every persona's stated interests, hidden taste and drift direction."""
+    """Embed every persona's stated interests (whole, and phrase by phrase, the first
+    ``MAX_INTERESTS``), hidden taste and drift direction."""
     texts = [p.stated_interests for p in personas]
     texts += [p.hidden_taste for p in personas]
     texts += [p.drift_towards for p in personas]
-    vectors = l2_normalise(np.asarray(encode(texts), dtype=np.float32))
-    n = len(personas)
+    split = [split_phrases(p.stated_interests)[:MAX_INTERESTS] for p in personas]
+    vectors = l2_normalise(
+        np.asarray(encode(texts + [phrase for phrases in split for phrase in phrases]))
+    )
+    n, width = len(personas), max(len(phrases) for phrases in split)
+    phrases = np.zeros((n, width, vectors.shape[1]), dtype=np.float32)
+    present = np.zeros((n, width), dtype=bool)
+    start = 3 * n
+    for row, persona_phrases in enumerate(split):
+        phrases[row, : len(persona_phrases)] = vectors[start : start + len(persona_phrases)]
+        present[row, : len(persona_phrases)] = True
+        start += len(persona_phrases)
     return PersonaVectors(
-        [p.persona_id for p in personas], vectors[:n], vectors[n : 2 * n], vectors[2 * n :]
+        [p.persona_id for p in personas],
+        vectors[:n],
+        vectors[n : 2 * n],
+        vectors[2 * n : 3 * n],
+        phrases,
+        present,
     )
 
 
@@ -96,7 +118,9 @@ class Population:
     ``persona`` (m,) index into the persona vectors; ``stated`` (m, dim) what they type;
     ``taste`` (m, dim) current hidden taste; ``drift`` (m, dim); ``match_mean``/``match_std``
     (m,); ``recent`` (m, W) last consumed items, -1 padded; ``consumed`` (m, n) bool;
-    ``satisfaction`` (m,); ``low_rounds`` (m,); ``active`` (m,) bool."""
+    ``satisfaction`` (m,); ``low_rounds`` (m,); ``active`` (m,) bool; ``phrases`` (m, J, dim)
+    what they type, interest by interest, with ``phrase_present`` (m, J) (None: one interest,
+    ``stated``)."""
 
     persona: NDArray[np.intp]
     stated: NDArray[np.float32]
@@ -109,6 +133,8 @@ class Population:
     satisfaction: NDArray[np.float64]
     low_rounds: NDArray[np.intp]
     active: NDArray[np.bool_]
+    phrases: NDArray[np.float32] | None = None
+    phrase_present: NDArray[np.bool_] | None = None
 
     @property
     def size(self) -> int:
@@ -116,7 +142,9 @@ class Population:
 
     def copy(self) -> Population:
         """An independent copy (every strategy starts from the same users)."""
-        return Population(**{name: value.copy() for name, value in vars(self).items()})
+        return Population(
+            **{name: None if v is None else v.copy() for name, v in vars(self).items()}
+        )
 
 
 def _noisy(base: NDArray[np.float32], scale: float, rng: np.random.Generator) -> NDArray:
@@ -140,6 +168,7 @@ def make_population(
         personas.hidden[persona] + share * personas.hidden[second], params.taste_noise, rng
     )
     stated = _noisy(personas.stated[persona], params.stated_noise, rng)
+    phrases, present = _typed_phrases(personas, persona, params.stated_noise, rng)
     matches = taste @ item_vectors.T
     return Population(
         persona=persona.astype(np.intp),
@@ -153,7 +182,23 @@ def make_population(
         satisfaction=np.full(n_users, params.initial_satisfaction),
         low_rounds=np.zeros(n_users, dtype=np.intp),
         active=np.ones(n_users, dtype=bool),
+        phrases=phrases,
+        phrase_present=present,
     )
+
+
+def _typed_phrases(
+    personas: PersonaVectors, persona: NDArray[np.intp], scale: float, rng: np.random.Generator
+) -> tuple[NDArray[np.float32] | None, NDArray[np.bool_] | None]:
+    """Each user's stated interests one by one, with the same noise as their whole text,
+    drawn from a stream spawned off ``rng`` (so every other draw stays as it was)."""
+    if personas.phrases is None:
+        return None, None
+    phrases = personas.phrases[persona]
+    m, width, dim = phrases.shape
+    noisy = _noisy(phrases.reshape(m * width, dim), scale, rng.spawn(1)[0]).reshape(phrases.shape)
+    present = personas.phrase_present[persona].copy()
+    return np.where(present[:, :, None], noisy, 0.0).astype(np.float32), present
 
 
 @dataclass(frozen=True)

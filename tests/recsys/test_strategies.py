@@ -199,7 +199,7 @@ def test_random_order_is_a_permutation_of_eligible_items(rng):
 
 
 def test_every_preset_is_valid_and_the_strategy_checks_its_weights():
-    assert len(PRESETS) == 8
+    assert len(PRESETS) == 9  # eight, and Adaptive (multi-interest) since issue 12
     for strategy in PRESETS.values():
         assert strategy.describe()
     with pytest.raises(ValueError):
