@@ -4,7 +4,8 @@ Without options it measures everything the README reports except the two long ru
 compute figures, then in a real browser (Debian chromium) the cold start, the thumbs round
 trip against a trivial Streamlit page's, the server's memory after start and after a
 300-click session, and the map page. ``--load`` adds ten concurrent visitors for two minutes,
-``--upload`` a 5,000-row upload; ``--no-browser`` keeps to the compute figures.
+``--upload`` a 5,000-row upload; ``--no-browser`` keeps to the compute figures;
+``--relevance`` prints only the relevance table (``recsys.benchmark.relevance``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from recsys.benchmark.compute import (
     bench_simulation,
     bench_upload,
 )
+from recsys.benchmark.relevance import bench_relevance
+from recsys.encoder import one_blas_thread
 
 
 def browser_benchmark():
@@ -48,9 +51,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the browser figures")
     parser.add_argument("--load", action="store_true", help="add 10 visitors for 2 minutes")
     parser.add_argument("--upload", action="store_true", help="add a 5,000-row upload")
+    parser.add_argument(
+        "--relevance",
+        action="store_true",
+        help="only the relevance table: the old single-vector pipeline against the new one",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    one_blas_thread()  # as the app runs (recsys.encoder.one_blas_thread)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if args.relevance:
+        bench_relevance()
+        return 0
     bench_model(args.repeat)
     bench_ranking(args.repeat, np.random.default_rng(0))
     bench_recommend(args.repeat)

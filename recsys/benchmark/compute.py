@@ -119,7 +119,7 @@ def bench_recommend(repeat: int) -> None:
         diversity_lambda=0.7,
         candidates=200,
     )
-    request = slate_request(catalogue, profile, settings, strategy, None)
+    request = slate_request(catalogue, context, profile, settings, strategy, None)
     model = context.collaborative["item-cosine"]
     samples = timings_ms(lambda: item_based_scores(model, request.feedback), repeat)
     print(f"CF scores, one session (20 thumbs)  {summary(samples)}")
