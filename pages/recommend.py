@@ -12,6 +12,7 @@ from pages.shared.cards import draw_card, list_summary, rated_list
 from pages.shared.charts import satisfaction_chart
 from pages.shared.controls import profile_controls, strategy_controls
 from pages.shared.notices import plain, setup_notices
+from pages.shared.picker import picker
 from pages.shared.session import (
     current_list,
     interests_in_workspace,
@@ -22,6 +23,7 @@ from pages.shared.session import (
 )
 from pages.shared.workspace import Workspace, workspace
 from recsys import RecommendedList, Strategy
+from recsys.language import looks_like, not_english_sentence
 from recsys.ranking import WEAK_MATCH, closest_match
 from recsys.satisfaction import DEFAULT_SMOOTHING, INITIAL_SATISFACTION
 from recsys.strategy import strategy_on
@@ -110,19 +112,25 @@ def _interest_inputs() -> None:
         )
 
 
-def _weak_match_note(work: Workspace) -> None:
+def _match_note(work: Workspace) -> bool:
+    """Say when the visitor's words are not English or nothing is close to them; returns
+    whether the list is then only the nearest items rather than recommendations."""
     user = profile()
-    if not work.has_model or user.anchor is None:
-        return
-    best = closest_match(work.vectors, user.anchor)
-    if best < WEAK_MATCH:
+    language = looks_like(user.interest_text)
+    best = closest_match(work.vectors, user.anchor) if work.has_model else None
+    if language is not None:
+        st.info(not_english_sentence(language, best), icon=":material/translate:")
+        return True
+    if best is not None and best < WEAK_MATCH:
         st.info(
             f"Nothing in this catalogue is close to your words: the closest item has "
             f"similarity {best:.2f}, where interests it covers reach 0.3 or more. The "
-            "list below is the nearest there is. The model reads English best; try "
-            "other words, or pick a persona.",
+            "list below is the nearest there is, not a recommendation. The model reads "
+            "English best; try other words, or pick a persona.",
             icon=":material/search_off:",
         )
+        return True
+    return False
 
 
 def _empty_list_note() -> None:
@@ -140,8 +148,11 @@ def _the_list(work: Workspace, strategy: Strategy, recommendations: RecommendedL
     last = st.session_state.get(LAST_RANKS_KEY, {})
     previous = last.get("ranks", {}) if last.get("catalogue") == work.catalogue.fingerprint else {}
     ranked_by = strategy_on(strategy, work.context)
-    st.subheader("Recommended for you")
-    _weak_match_note(work)
+    heading = st.empty()
+    nearest_only = _match_note(work)
+    heading.subheader(
+        "The nearest items, not recommendations" if nearest_only else "Recommended for you"
+    )
     list_summary(recommendations, strategy, ranked_by)
     if not recommendations:
         _empty_list_note()
@@ -191,6 +202,7 @@ setup_notices(encoder_load(), work.embeddings, work.upload is not None)
 left, right = st.columns([3, 2], gap="large")
 with left:
     _interest_inputs()
+    picker(work)
     problem = interests_in_workspace(work)
     if problem is not None:
         (st.warning if profile().has_interests else st.info)(problem)

@@ -13,7 +13,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import streamlit as st
+from numpy.typing import NDArray
 
 from pages.shared.notices import progress_bar
 from recsys import (
@@ -31,14 +33,16 @@ from recsys import (
     load_encoder,
     load_personas,
 )
+from recsys.cold_start import starter_grid
 from recsys.context import RankingContext, ranking_context
-from recsys.encoder import MODEL_ENV_VAR, embedding_space
+from recsys.encoder import MODEL_ENV_VAR, embedding_space, one_blas_thread
 from recsys.evaluation import (
     EvaluationSettings,
     OfflineEvaluation,
     evaluation_rng,
     offline_evaluation,
 )
+from recsys.intent import kind_prototype_vectors
 from recsys.interactions import InteractionLog, read_log
 from recsys.simulation import PersonaVectors, embed_personas
 
@@ -48,6 +52,7 @@ _log = logging.getLogger(__name__)
 @st.cache_resource(show_spinner="Loading the sentence model (first start only)…")
 def _encoder_load(override: str) -> EncoderLoad:
     loaded = load_encoder(override)
+    one_blas_thread()  # numpy's BLAS threads would take the model's cores (see its docstring)
     # The model brings ~500,000 long-lived Python objects. Streamlit runs a full garbage
     # collection after every script run, which would walk them all (~250 ms a click);
     # freezing moves them out of the collector's sight.
@@ -170,3 +175,28 @@ def offline_table(
     settings = EvaluationSettings(n_users=n_users, k=k)
     result = offline_evaluation(_catalogue, _context, _personas, settings, evaluation_rng(seed))
     return result, time.perf_counter() - started
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _starter_grid(
+    fingerprint: str, space: str, per_domain: int, seed: int, _catalogue, _vectors
+) -> dict[str, list[int]]:
+    return starter_grid(_catalogue, _vectors, per_domain, np.random.default_rng([seed, 12]))
+
+
+def starter_grid_for(work, per_domain: int, seed: int) -> dict[str, list[int]]:
+    """The cold-start grid for the workspace's catalogue and the visitor's ``seed``."""
+    return _starter_grid(
+        work.catalogue.fingerprint, work.space, per_domain, seed, work.catalogue, work.vectors
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def _kind_prototypes(model: str, _encoder: TextEncoder) -> NDArray[np.float32]:
+    return kind_prototype_vectors(_encoder.encode)
+
+
+def kind_prototypes(encoder: TextEncoder) -> NDArray[np.float32]:
+    """(6, dim) the kinds of item described in words and embedded once per model
+    (``recsys.intent``), for the kinds a visitor names by meaning."""
+    return _kind_prototypes(f"{encoder.name}:{encoder.model_sha256}", encoder)

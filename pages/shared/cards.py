@@ -67,12 +67,15 @@ def draw_card(
             if ranked_by.order == "random":
                 st.markdown(":small[Random pick]", width="content")
             else:
-                st.markdown(f"Score **{rec.score:.2f}**", width="content")
-                st.progress(min(1.0, max(0.0, rec.score)), width=120)
+                st.markdown(f"Match **{rec.similarity:.2f}**", width="content")
+                st.progress(min(1.0, max(0.0, rec.similarity)), width=120)
                 st.markdown(
-                    f"{_score_parts(rec, ranked_by)} :small[:gray["
-                    f"{SIMILARITY_LABELS[ranked_by.similarity]} {rec.similarity:.2f}]]",
+                    f":small[:gray[rank score {rec.score:.2f}:]] {_score_parts(rec, ranked_by)}",
                     width="content",
+                    help=f"Match: the {SIMILARITY_LABELS[ranked_by.similarity]} between the "
+                    "item and your interests, on the same scale in every list. Rank score: "
+                    "the strategy's mix, each part scaled to 0-1 over the items you can be "
+                    "shown, so the top of every list scores near 1.",
                 )
             st.feedback(
                 "thumbs",

@@ -10,7 +10,7 @@ import secrets
 import numpy as np
 import streamlit as st
 
-from pages.shared.cache import personas
+from pages.shared.cache import kind_prototypes, personas
 from pages.shared.controls import apply_preset, session_strategy
 from pages.shared.workspace import CATALOGUE_SETTINGS, Workspace
 from recsys import ProfileSettings, RecommendedList, UserProfile, recommend
@@ -67,16 +67,36 @@ def session_rng() -> np.random.Generator:
     return np.random.default_rng([st.session_state.rec_seed, len(profile().feedback_log)])
 
 
+INTENT_REMOVED_KEY = "rec_intent_removed"  # the parts of the intent the visitor took out
+
+
 def interests_in_workspace(work: Workspace) -> str | None:
-    """Bring the profile up to date with the interest text and into the workspace's space:
-    new words are embedded directly; unchanged ones may first need to follow a catalogue
-    change (TF-IDF mode). A sentence for the page when the text cannot be used."""
+    """Bring the profile up to date with the interest text (and the parts of its intent the
+    visitor removed) and into the workspace's space: new words are embedded directly;
+    unchanged ones may first need to follow a catalogue change (TF-IDF mode). A sentence for
+    the page when the text cannot be used."""
     text = st.session_state.rec_interest_text
     user = profile()
-    if text != user.interest_text or not user.has_interests:
+    if text != user.interest_text:
+        st.session_state[INTENT_REMOVED_KEY] = ()
+    removed = tuple(st.session_state.get(INTENT_REMOVED_KEY, ()))
+    if text != user.interest_text or removed != user.intent_removed or not user.has_interests:
         persona_id = persona_for_text(personas(), st.session_state.rec_persona, text)
-        return apply_interest_text(user, text, work.encoder.encode, work.space, persona_id)
+        prototypes = kind_prototypes(work.encoder) if work.has_model else None
+        return apply_interest_text(
+            user, text, work.encoder.encode, work.space, persona_id, removed, prototypes
+        )
     return follow_space(user, work.space, work.encoder.encode)
+
+
+def remove_intent_part(role: str, value: str) -> None:
+    """Take one part out of the visitor's intent (the list re-ranks without it)."""
+    removed = tuple(st.session_state.get(INTENT_REMOVED_KEY, ()))
+    st.session_state[INTENT_REMOVED_KEY] = (*removed, (role, value))
+
+
+def restore_intent() -> None:
+    st.session_state[INTENT_REMOVED_KEY] = ()
 
 
 def ranks_here(work: Workspace) -> bool:

@@ -50,7 +50,7 @@ def test_typing_interests_gives_a_ranked_scored_explained_list(app):
     assert not app.exception
     keys = card_keys(app)
     assert len(keys) == 10
-    scores = [float(m.value.split("**")[1]) for m in app.markdown if m.value.startswith("Score")]
+    scores = [float(m.value.split("**")[1]) for m in app.markdown if m.value.startswith("Match")]
     assert len(scores) == 10 and scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 1 for s in scores)
     assert "Close to your interest" in all_text(app)
@@ -174,8 +174,8 @@ def test_a_long_session_lists_the_latest_ratings_with_undo_and_the_rest_in_a_tab
 def test_words_the_model_cannot_read_get_a_sentence_and_still_a_list(app):
     app.text_area(key="rec_interest_text").input("ジャズとハイキング").run()
     assert not app.exception
-    notice = [i.value for i in app.info if i.value.startswith("Nothing in this catalogue")]
+    notice = [i.value for i in app.info if i.value.startswith("Your text looks like Japanese")]
     assert len(notice) == 1 and "the closest item has similarity 0.1" in notice[0]
     assert len(card_keys(app)) == 10
     app.text_area(key="rec_interest_text").input("jazz and hiking").run()
-    assert not [i for i in app.info if i.value.startswith("Nothing in this catalogue")]
+    assert not [i for i in app.info if i.value.startswith("Your text looks like")]

@@ -34,7 +34,7 @@ def test_type_rate_five_and_watch_the_list_learn(page, artifacts):
     type_interests(page, "jazz records, hiking in the mountains, Italian cooking")
     before = card_ids(page)
     assert len(before) == 10
-    assert page.get_by_text("Score", exact=False).count() >= 10
+    assert page.get_by_text("Match", exact=False).count() >= 10
 
     thumbs = ["up", "down", "up", "up", "down"]
     lists, rated_ids = [before], []
