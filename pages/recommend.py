@@ -11,6 +11,7 @@ from pages.shared.cache import encoder_load, personas
 from pages.shared.cards import draw_card, list_summary, rated_list
 from pages.shared.charts import satisfaction_chart
 from pages.shared.controls import profile_controls, strategy_controls
+from pages.shared.intent_line import intent_line
 from pages.shared.notices import plain, setup_notices
 from pages.shared.picker import picker
 from pages.shared.session import (
@@ -153,6 +154,7 @@ def _the_list(work: Workspace, strategy: Strategy, recommendations: RecommendedL
     heading.subheader(
         "The nearest items, not recommendations" if nearest_only else "Recommended for you"
     )
+    intent_line(profile(), recommendations)
     list_summary(recommendations, strategy, ranked_by)
     if not recommendations:
         _empty_list_note()

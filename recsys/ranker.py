@@ -37,7 +37,7 @@ from recsys.context import RankingContext
 from recsys.diversify import mmr_rerank
 from recsys.dpp import dpp_rerank
 from recsys.explore import epsilon_greedy, thompson_queries
-from recsys.lexical import weighted_fusion
+from recsys.lexical import fused_match
 from recsys.multi_interest import allocate, compose
 from recsys.neighbours import user_based_scores
 from recsys.ranking import minmax_over, similarity, top_k_rows
@@ -106,11 +106,11 @@ class Ranker:
         strategy, context = self.strategy, self.context
         m, n = request.eligible.shape
         content = similarity(context.item_vectors, queries, strategy.similarity).T
+        if request.lexical is not None:  # exact words count, on the same fixed scale
+            content = fused_match(content, request.lexical)
         weights = strategy.weights
         parts = {}
-        if weights["content"] > 0 and request.lexical is not None:
-            parts["content"] = weighted_fusion(content, request.lexical, request.eligible)
-        elif weights["content"] > 0:
+        if weights["content"] > 0:
             parts["content"] = minmax_over(content, request.eligible)
         cold = np.zeros(m, dtype=bool)
         if weights["cf"] > 0 and context.collaborative is not None:

@@ -122,7 +122,7 @@ PRESETS: dict[str, Strategy] = {
         Strategy("Click-maximiser", content_weight=0.5, hook_weight=0.5),
     )
 }
-VISITOR_DEFAULT = "Adaptive (feedback)"
+VISITOR_DEFAULT = "Adaptive (multi-interest)"  # every stated interest keeps its place
 
 
 def content_if_no_weight(weights: Mapping[str, float]) -> dict[str, float]:

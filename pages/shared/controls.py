@@ -44,7 +44,16 @@ class Control:
         return f"rec_{self.field}"
 
 
-LEARNING = (Control("learns", "Learn from my thumbs", "toggle"),)
+LEARNING = (
+    Control("learns", "Learn from my thumbs", "toggle"),
+    Control(
+        "multi_interest",
+        "One vector per interest",
+        "toggle",
+        help="Each interest you list keeps its own vector and its own places in the list, "
+        "moved only by the thumbs on items near it.",
+    ),
+)
 WEIGHTS = (
     Control("content_weight", "β content", "slider", (0.0, 1.0, 0.05)),
     Control("cf_weight", "β collaborative", "slider", (0.0, 1.0, 0.05)),

@@ -67,7 +67,7 @@ def test_type_rate_five_and_watch_the_list_learn(page, artifacts):
     likes = [t == "up" for t in thumbs]
     assert record["satisfaction_history"] == pytest.approx(satisfaction_by_hand(likes))
     assert all(e["timestamp"] for e in record["feedback_log"])
-    assert record["strategy"]["name"] == "Adaptive (feedback)"
+    assert record["strategy"]["name"] == "Adaptive (multi-interest)"  # the visitor default
 
     last = rated_ids[-1]
     page.locator(f".st-key-rated_undo_{last} button").click()

@@ -11,11 +11,10 @@ from recsys.lexical import (
     BM25Settings,
     LexicalIndex,
     fold,
-    reciprocal_rank_fusion,
+    fused_match,
     tokenise,
-    weighted_fusion,
+    word_match,
 )
-from recsys.ranking import minmax_over, top_k_rows
 
 # Three items: lengths 2, 3, 1 terms, so avgdl = 2.
 CORPUS = ["Jazz piano", "jazz, JAZZ and a trio", "violin"]
@@ -112,82 +111,8 @@ def test_the_shipped_catalogue_finds_a_name_the_embedding_text_holds():
     assert index.matched_terms("a Tidebreath pacer", best) == ["tidebreath", "pacer"]
 
 
-def test_weighted_fusion_by_hand_and_at_the_ends():
-    dense = np.array([[0.2, 0.6, 1.0]])
-    lexical = np.array([[0.0, 3.0, 0.0]])
-    eligible = np.ones((1, 3), dtype=bool)
-    # minmax: dense [0, 0.5, 1], lexical [0, 1, 0]; 0.7 * dense + 0.3 * lexical
-    fused = weighted_fusion(dense, lexical, eligible, 0.3)
-    assert fused[0] == pytest.approx([0.0, 0.35 + 0.3, 0.7])
-    assert weighted_fusion(dense, lexical, eligible, 0.0) == pytest.approx(
-        minmax_over(dense, eligible)
-    )
-    assert weighted_fusion(dense, lexical, eligible, 1.0) == pytest.approx(
-        minmax_over(lexical, eligible)
-    )
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        weighted_fusion(dense, lexical, eligible, 1.5)
-
-
-def test_reciprocal_rank_fusion_by_hand():
-    dense = np.array([[0.9, 0.1, 0.5, 0.5]])
-    lexical = np.array([[0.0, 2.0, 1.0, 0.0]])
-    everyone = np.ones((1, 4), dtype=bool)
-    # dense ranks: item 0 -> 1, item 2 -> 2 (tie with 3, lower position), 3 -> 3, 1 -> 4
-    # lexical ranks: item 1 -> 1, item 2 -> 2; items 0 and 3 score 0, so are unranked
-    fused = reciprocal_rank_fusion(dense, lexical, everyone, k=60)
-    assert fused[0] == pytest.approx([1 / 61, 1 / 64 + 1 / 61, 1 / 62 + 1 / 62, 1 / 63])
-    # item 2 ineligible: dense ranks 0 -> 1, 3 -> 2, 1 -> 3; lexical 1 -> 1
-    some = np.array([[True, True, False, True]])
-    fused = reciprocal_rank_fusion(dense, lexical, some, k=60)
-    assert fused[0] == pytest.approx([1 / 61, 1 / 63 + 1 / 61, 0.0, 1 / 62])
-    with pytest.raises(ValueError, match="positive"):
-        reciprocal_rank_fusion(dense, lexical, everyone, k=0)
-
-
 shapes = st.tuples(st.integers(1, 4), st.integers(1, 12))
 grid = st.sampled_from([0.0, 0.125, 0.25, 0.5, 0.75, 1.0, 2.0])  # few values: many ties
-
-
-@st.composite
-def fusion_inputs(draw):
-    shape = draw(shapes)
-    dense = draw(arrays(np.float64, shape, elements=grid))
-    lexical = draw(arrays(np.float64, shape, elements=grid))
-    eligible = draw(arrays(np.bool_, shape))
-    return dense, lexical, eligible
-
-
-@given(fusion_inputs(), st.floats(0.0, 1.0))
-def test_weighted_fusion_properties(inputs, weight):
-    dense, lexical, eligible = inputs
-    fused = weighted_fusion(dense, lexical, eligible, weight)
-    assert fused.shape == dense.shape
-    assert np.all((fused[eligible] >= -1e-12) & (fused[eligible] <= 1 + 1e-12))
-    assert not fused[~eligible].any()  # ineligible 0, never above an eligible item
-    assert np.array_equal(fused, weighted_fusion(dense, lexical, eligible, weight))
-
-
-@given(fusion_inputs(), st.floats(0.0, 0.9))
-def test_weighted_fusion_without_a_lexical_match_keeps_the_dense_order(inputs, weight):
-    dense, _, eligible = inputs
-    fused = weighted_fusion(dense, np.zeros_like(dense), eligible, weight)
-    n = dense.shape[1]
-    assert np.array_equal(top_k_rows(fused, eligible, n), top_k_rows(dense, eligible, n))
-
-
-@given(fusion_inputs(), st.sampled_from([1, 10, 60]))
-def test_reciprocal_rank_fusion_properties(inputs, k):
-    dense, lexical, eligible = inputs
-    fused = reciprocal_rank_fusion(dense, lexical, eligible, k)
-    n = dense.shape[1]
-    assert fused.shape == dense.shape
-    assert np.all(fused[eligible] >= 1 / (k + n))  # every eligible item has a dense rank
-    assert np.all(fused[eligible] <= 2 / (k + 1) + 1e-12)
-    assert not fused[~eligible].any()  # so ineligible items rank strictly below
-    assert np.array_equal(fused, reciprocal_rank_fusion(dense, lexical, eligible, k))
-    dense_only = reciprocal_rank_fusion(dense, np.zeros_like(dense), eligible, k)
-    assert np.array_equal(top_k_rows(dense_only, eligible, n), top_k_rows(dense, eligible, n))
 
 
 texts = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join)
@@ -206,3 +131,27 @@ def test_bm25_properties(corpus, queries):
     assert np.array_equal(LexicalIndex(corpus).scores(queries), scores)  # deterministic
     widened = index.scores([q + " jazz" for q in queries])
     assert np.all(widened >= scores - 1e-12)  # one more term never lowers a score
+
+
+def test_the_fused_match_by_hand_and_on_a_fixed_scale():
+    dense = np.array([[0.5, 0.2, 0.0]])
+    lexical = np.array([[0.0, 10.0, 30.0]])
+    # by hand, w = 0.3, h = 10: 0.7 * 0.5 + 0 = 0.35; 0.7 * 0.2 + 0.3 * 10/20 = 0.29;
+    # 0 + 0.3 * 30/40 = 0.225
+    np.testing.assert_allclose(fused_match(dense, lexical, 0.3, 10.0), [[0.35, 0.29, 0.225]])
+    np.testing.assert_allclose(word_match(np.array([0.0, 10.0])), [0.0, 0.5])
+    # the same item scores the same whatever else is in the list (no min-max)
+    alone = fused_match(dense[:, :1], lexical[:, :1], 0.3, 10.0)
+    assert alone[0, 0] == pytest.approx(0.35)
+    with pytest.raises(ValueError):
+        fused_match(dense, lexical, 1.5)
+
+
+@given(
+    arrays(np.float64, 6, elements=st.floats(-1, 1)),
+    arrays(np.float64, 6, elements=st.floats(0, 100)),
+)
+def test_without_a_matching_word_the_cosine_order_is_kept(dense, lexical):
+    fused = fused_match(dense[None], np.zeros((1, 6)))[0]
+    np.testing.assert_allclose(fused, 0.7 * dense)
+    assert np.all(word_match(lexical) < 1) and np.all(word_match(lexical) >= 0)
