@@ -33,10 +33,11 @@ from recsys.metrics import evaluate_lists, ndcg_at_k, precision_at_k, recall_at_
 from recsys.neighbours import user_based_scores
 from recsys.profile import FeedbackEvent, ProfileSettings, UserProfile, replay
 from recsys.projection import Projection, fit_pca, fit_tsne
-from recsys.ranker import Ranker, SlateRequest, build_ranker
+from recsys.ranker import Ranker, build_ranker
 from recsys.ranking import cosine_scores, top_k
 from recsys.recommend import Recommendation, RecommendedList, exclusion_mask, recommend
 from recsys.satisfaction import like_share_series, satisfaction_series
+from recsys.slates import SlateRequest
 from recsys.strategy import PRESETS, Strategy
 from recsys.update_rule import ranking_query, update_interest
 from recsys.upload import UploadResult, csv_safe, read_catalogue_csv, template_csv

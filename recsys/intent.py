@@ -1,5 +1,7 @@
 """What the visitor asked for: interests, exclusions and kinds of item, read from free text.
 
+The word lists (``KIND_WORDS``, the cues, fillers and links) are ``recsys.intent_words``.
+
 ``parse_intent`` is pure and deterministic and reads words only:
 
 1. Clauses end at commas, semicolons, line breaks and sentence ends; no exclusion reaches past
@@ -25,150 +27,50 @@
 
 Every interest and exclusion is a slice of the text as typed (case and typos kept).
 
-``kinds_from_embedding`` names a kind by meaning: with unit rows, phrase p gets the domain
-argmax_d cos(p, k_d) when best >= threshold and best - second best >= margin, else None.
+``recsys.kinds`` names a kind by meaning (a sentence per kind, against each interest).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import groupby
 from types import MappingProxyType
 
-import numpy as np
-from numpy.typing import NDArray
-
-from recsys.catalog import DOMAINS
-from recsys.encoder import l2_normalise
+from recsys import intent_words as vocab
 
 
-def _each(phrases: str) -> list[str]:
-    """The phrases of a "|"-separated list."""
-    return phrases.split("|")
-
-
-#: Kind words per domain, "|"-separated; each also matches with its last word in the plural.
-KIND_WORDS: Mapping[str, str] = MappingProxyType(
-    {
-        "ecommerce": "things to buy|stuff to buy|something to buy|to buy|buy|gadget|gear|product|"
-        "shop|shopping|gift|gift idea",
-        "news": "news|reporting|analysis|article|journalism|report|long read|column",
-        "movies": "film|movie|series|show|documentary|video|tv|television|anime|cartoon",
-        "music": "podcast|album|playlist|song|music|new music|record|audiobook",
-        "books": "book|novel|graphic novel|memoir|biography|read|cookbook|comic|poetry|poem|ebook",
-        "courses": "course|class|lesson|tutorial|workshop|bootcamp|masterclass|lecture",
-    }
-)
-TOPIC_PHRASES = (
-    "reality tv|reality show|talk show|game show|video game|fake news|golf course|main course|"
-    "of course|working class|middle class|upper class|first class|world series|life lesson|"
-    "photo album|product design|product management|film photography"
-)
-KEEP_TOGETHER = frozenset(
-    tuple(pair.split(" and "))
-    for pair in _each(
-        "rock and roll|salt and pepper|science and technology|arts and crafts|rhythm and blues|"
-        "drum and bass|war and peace|pride and prejudice|fish and chips|food and drink|"
-        "black and white|bed and breakfast"
-    )
-)
-_HEAD_ONLY = frozenset(_each("music|musics|record|records|analysis|analyses"))
-_BEFORE_READ = frozenset(_each("a|good|great|quick|light|easy|fun|gripping"))
-_NEGATIVE_VERBS = [
-    f"{who}{neg} {really}{verb}"
-    for who in ("i ", "we ", "")
-    for neg in ("don't", "dont", "do not", "doesn't", "does not")
-    for really in ("really ", "")
-    for verb in ("like", "want", "enjoy", "love")
-]
-_EXCLUSION_CUES = "|".join(_NEGATIVE_VERBS) + (
-    "|i hate|hate|i dislike|dislike|i can't stand|i'm not|im not|i am not|not|no|without|except|"
-    "except for|excluding|avoid|avoiding|minus|nothing|nothing about|nothing on|anything but|"
-    "apart from|other than|never"
-)
-_WISH_CUES = "i like|i love|i enjoy|i want|i'd like|i'm into|i am into|also|plus|some|only|just"
-_ONLY_CUES = "only|just|nothing but"
-_LINKS = "about|on|of|for|with|from|by|in|set in|featuring|to"
-_FILLERS = (
-    "i need|i would like|im into|i'm interested in|i am interested in|interested in|into|"
-    "i'm looking for|looking for|show me|give me|recommend|recommend me|please|something about|"
-    "something on|anything about|anything on|stuff about|things about|a|an|good|great|any|more|"
-    "really|lots of|a lot of|and|but|or|&|maybe|mostly|especially|nothing but|much|too much|"
-    "fan of|a fan of|then"
-)
-_TRAILERS = frozenset(_each(f"{_LINKS}|only|please|and|or|&|but|too|also"))
-_WORD = re.compile(r"\w+(?:['’&-]\w+)*|&")
-_CLAUSE_END = re.compile(r"[,;\n\r]|[.!?](?=\s|$)")
-ROLES = ("kind", "interest", "exclusion", "excluded_kind", "only")
-
-Token = tuple[int, int, str]  # start, end (in the text), the word lower-cased
-Table = Mapping[str, tuple[tuple[str, ...], ...]]
-
-
-def _forms(phrases: str) -> list[str]:
-    """Each "|"-separated phrase and its plural (of the last word)."""
-    found = []
-    for phrase in _each(phrases):
-        head, _, last = phrase.rpartition(" ")
-        if last == "analysis":
-            plural = "analyses"
-        elif last.endswith("y") and last[-2:-1] not in tuple("aeiou"):
-            plural = last[:-1] + "ies"
-        else:
-            plural = last + ("es" if last.endswith(("s", "x", "ch", "sh")) else "s")
-        found += [phrase, f"{head} {plural}".strip()]
-    return found
-
-
-def _table(phrases: Iterable[str]) -> Table:
-    """Phrases as word tuples grouped by their first word, longest first."""
-    grouped: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in sorted(set(phrases), key=lambda p: -len(p.split())):
-        grouped.setdefault(phrase.split()[0], []).append(tuple(phrase.split()))
-    return MappingProxyType({first: tuple(found) for first, found in grouped.items()})
-
-
-_KIND_OF = MappingProxyType(
-    {tuple(form.split()): domain for domain, words in KIND_WORDS.items() for form in _forms(words)}
-)
-_KINDS, _TOPICS = _table(" ".join(k) for k in _KIND_OF), _table(_forms(TOPIC_PHRASES))
-_CUES = _table(f"{j}{c}" for j in ("", "but ", "and ") for c in _each(_EXCLUSION_CUES))
-_WISHES, _ONLY = _table(_each(_WISH_CUES)), _table(_each(_ONLY_CUES))
-_LEADING = _table(_each(f"{_WISH_CUES}|{_LINKS}|{_FILLERS}"))
-
-
-def _skip(words: list[str], i: int, table: Table) -> int:
+def _skip(words: list[str], i: int, table: vocab.Table) -> int:
     """The first position from ``i`` on where no phrase of ``table`` starts."""
     while n := _longest(words, i, table):
         i += n
     return i
 
 
-def _clauses(text: str) -> list[list[Token]]:
-    starts = [0, *(m.end() for m in _CLAUSE_END.finditer(text))]
-    ends = [*(m.start() for m in _CLAUSE_END.finditer(text)), len(text)]
-    clauses = [_WORD.finditer(text, a, b) for a, b in zip(starts, ends, strict=True)]
+def _clauses(text: str) -> list[list[vocab.Token]]:
+    starts = [0, *(m.end() for m in vocab.CLAUSE_END.finditer(text))]
+    ends = [*(m.start() for m in vocab.CLAUSE_END.finditer(text)), len(text)]
+    clauses = [vocab.WORD.finditer(text, a, b) for a, b in zip(starts, ends, strict=True)]
     return [[(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in c] for c in clauses]
 
 
-def _longest(words: list[str], i: int, table: Table) -> int:
+def _longest(words: list[str], i: int, table: vocab.Table) -> int:
     """Length of the longest phrase of ``table`` that starts at ``words[i]``; 0 for none."""
     candidates = table.get(words[i], ()) if i < len(words) else ()
     return next((len(p) for p in candidates if tuple(words[i : i + len(p)]) == p), 0)
 
 
-def _runs(tokens: list[Token]) -> list[tuple[bool, list[Token]]]:
+def _runs(tokens: list[vocab.Token]) -> list[tuple[bool, list[vocab.Token]]]:
     """The clause as (excluded?, tokens) runs, cut at exclusion cues and where they end."""
     words = [t[2] for t in tokens]
-    runs: list[tuple[bool, list[Token]]] = [(False, [])]
+    runs: list[tuple[bool, list[vocab.Token]]] = [(False, [])]
     i = 0
     while i < len(tokens):
         excluded = runs[-1][0]
-        cue = 0 if _longest(words, i, _ONLY) == 2 else _longest(words, i, _CUES)
+        cue = 0 if _longest(words, i, vocab.ONLY) == 2 else _longest(words, i, vocab.CUES)
         ends = excluded and (
-            words[i] == "but" or (words[i] in ("and", "&") and _longest(words, i + 1, _WISHES))
+            words[i] == "but" or (words[i] in ("and", "&") and _longest(words, i + 1, vocab.WISHES))
         )
         if cue or ends:
             runs.append((bool(cue), []))
@@ -179,10 +81,10 @@ def _runs(tokens: list[Token]) -> list[tuple[bool, list[Token]]]:
     return [run for run in runs if run[1]]
 
 
-def _items(tokens: list[Token], listy: bool) -> list[list[Token]]:
+def _items(tokens: list[vocab.Token], listy: bool) -> list[list[vocab.Token]]:
     """Split at or/nor, and at and/& by the rule of the module docstring."""
-    groups: list[list[Token]] = [[]]
-    joins: list[Token] = []
+    groups: list[list[vocab.Token]] = [[]]
+    joins: list[vocab.Token] = []
     for token in tokens:
         if token[2] in ("and", "&", "or", "nor"):
             joins.append(token)
@@ -191,7 +93,7 @@ def _items(tokens: list[Token], listy: bool) -> list[list[Token]]:
             groups[-1].append(token)
     items = [groups[0]]
     for join, left, right in zip(joins, groups, groups[1:], strict=False):
-        kept = bool(left and right) and (left[-1][2], right[0][2]) in KEEP_TOGETHER
+        kept = bool(left and right) and (left[-1][2], right[0][2]) in vocab.KEEP_TOGETHER
         long = len(left) >= 2 and len(right) >= 2
         if join[2] in ("or", "nor") or ((listy or long) and not kept):
             items.append(right)
@@ -203,22 +105,22 @@ def _items(tokens: list[Token], listy: bool) -> list[list[Token]]:
 def _kind_labels(words: list[str]) -> list[str | None]:
     """Each word's domain if it is part of a kind word in its place, else None."""
     labels: list[str | None] = [None] * len(words)
-    head, i = _skip(words, 0, _LEADING), 0
+    head, i = _skip(words, 0, vocab.LEADING), 0
     while i < len(words):
-        if n := _longest(words, i, _TOPICS):
+        if n := _longest(words, i, vocab.TOPICS):
             i += n
             continue
-        n = _longest(words, i, _KINDS)
-        fits = n > 0 and (words[i] not in _HEAD_ONLY or i == head)
+        n = _longest(words, i, vocab.KINDS)
+        fits = n > 0 and (words[i] not in vocab.HEAD_ONLY or i == head)
         if words[i] == "read" and n == 1:
-            fits = i > 0 and words[i - 1] in _BEFORE_READ
+            fits = i > 0 and words[i - 1] in vocab.BEFORE_READ
         if fits:
-            labels[i : i + n] = [_KIND_OF[tuple(words[i : i + n])]] * n
+            labels[i : i + n] = [vocab.KIND_OF[tuple(words[i : i + n])]] * n
         i += max(n, 1)
     return labels
 
 
-def _item_parts(item: list[Token]) -> tuple[list[tuple[int, int]], list[str], bool]:
+def _item_parts(item: list[vocab.Token]) -> tuple[list[tuple[int, int]], list[str], bool]:
     """(spans of the topic segments, domains of the kind runs in order, asks only?)."""
     words = [t[2] for t in item]
     labels = _kind_labels(words)
@@ -228,8 +130,8 @@ def _item_parts(item: list[Token]) -> tuple[list[tuple[int, int]], list[str], bo
         if is_kind:  # "series" defers to the kind word before it ("book series")
             kinds.append(([labels[k] for k in at if words[k] != "series"] or [labels[at[0]]])[-1])
             continue
-        start, end = _skip(words, at[0], _LEADING), at[-1] + 1
-        while end > start and words[end - 1] in _TRAILERS:
+        start, end = _skip(words, at[0], vocab.LEADING), at[-1] + 1
+        while end > start and words[end - 1] in vocab.TRAILERS:
             end -= 1
         if start < end:
             spans.append((item[start][0], item[end - 1][1]))
@@ -239,8 +141,8 @@ def _item_parts(item: list[Token]) -> tuple[list[tuple[int, int]], list[str], bo
 def _asks_only(words: list[str], labels: list[str | None]) -> bool:
     """ "only"/"just"/"nothing but" before a kind word (fillers between), or "only" after one."""
     for k in range(len(words)):
-        if n := _longest(words, k, _ONLY):
-            j = _skip(words, k + n, _LEADING)
+        if n := _longest(words, k, vocab.ONLY):
+            j = _skip(words, k + n, vocab.LEADING)
             if j < len(words) and labels[j] is not None:
                 return True
     return len(words) > 1 and words[-1] == "only" and labels[-2] is not None
@@ -274,14 +176,14 @@ class Intent:
 
     def parts(self) -> list[tuple[str, str]]:
         """Every part the visitor may remove, as (role, value), role one of ``ROLES``."""
-        found = [(role, value) for role in ROLES[:4] for value in getattr(self, _FIELD[role])]
+        found = [(role, value) for role in vocab.ROLES[:4] for value in getattr(self, _FIELD[role])]
         return found + ([("only", "")] if self.only else [])
 
     def without(self, role: str, value: str) -> Intent:
         """This intent minus one part (unchanged if it has no such part). Removing the last
         kind also drops ``only``: a hard filter to no kind would show nothing."""
-        if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        if role not in vocab.ROLES:
+            raise ValueError(f"role must be one of {', '.join(vocab.ROLES)}, not {role!r}")
         if role == "only":
             return replace(self, only=False)
         kept = tuple(v for v in getattr(self, _FIELD[role]) if v != value)
@@ -314,12 +216,12 @@ class Intent:
         return ", ".join(self.text[run[0][0] : run[-1][1]] for run in runs)
 
 
-_FIELD = MappingProxyType({role: f"{role}s" for role in ROLES[:4]})  # "kind" -> "kinds"
+_FIELD = MappingProxyType({role: f"{role}s" for role in vocab.ROLES[:4]})  # "kind" -> "kinds"
 
 
 def parse_intent(text: str) -> Intent:
     """Read ``text`` into an ``Intent`` by the rules of the module docstring."""
-    found: dict[str, list[str]] = {role: [] for role in ROLES[:4]}
+    found: dict[str, list[str]] = {role: [] for role in vocab.ROLES[:4]}
     kinds_of: dict[str, list[str]] = {}  # interest (case-folded) -> the kinds its item named
     asks_only = False
     parsed = _parsed_items(text)
@@ -357,9 +259,9 @@ def _parsed_items(text: str) -> list[tuple[bool, list[tuple[int, int]], list[str
     ]
 
 
-def _whole(item: list[Token]) -> tuple[int, int]:
+def _whole(item: list[vocab.Token]) -> tuple[int, int]:
     """The span of an item without its leading filler ("some podcasts": "podcasts")."""
-    start = _skip([t[2] for t in item], 0, _LEADING)
+    start = _skip([t[2] for t in item], 0, vocab.LEADING)
     return item[min(start, len(item) - 1)][0], item[-1][1]
 
 
@@ -376,48 +278,3 @@ def _widened(text: str, start: int, end: int) -> tuple[int, int]:
 def _unique(values: list[str]) -> tuple[str, ...]:
     """In order, without repeats (ignoring case)."""
     return tuple({value.casefold(): value for value in reversed(values)}.values())[::-1]
-
-
-# Measured with all-MiniLM-L6-v2 on the labelled phrases of tests/recsys/test_intent.py:
-# at threshold 0.35 and margin 0.05, 26/42 phrases that name a kind without kind words get
-# their kind (0 get a wrong one) and 0/48 phrases that name no kind get one. The highest
-# no-kind cosine was 0.31 ("birdwatching"), so the threshold keeps 0.04 of slack; pairs that
-# found more (30/42 at 0.31) sat right at the edge of a false positive.
-KIND_THRESHOLD = 0.35
-KIND_MARGIN = 0.05
-KIND_PROTOTYPES: dict[str, str] = {
-    "ecommerce": "I want to buy something: a present, a product to order online, "
-    "a gift for someone",
-    "news": "the news: what happened today, the latest headlines, current events and reporting",
-    "movies": "a film or a TV series to watch: a movie night, a show to stream or binge",
-    "music": "something to listen to: music, songs, an album, a playlist, a podcast episode",
-    "books": "something to read: a book, a novel, a page-turner, a story to get lost in",
-    "courses": "learn a skill online: a course, lessons, a tutorial with exercises, step by step",
-}
-Encode = Callable[[list[str]], NDArray[np.float32]]
-
-
-def kind_prototype_vectors(encode: Encode) -> NDArray[np.float32]:
-    """(6, dim) unit rows: ``KIND_PROTOTYPES`` embedded, in ``DOMAINS`` order."""
-    return l2_normalise(encode([KIND_PROTOTYPES[domain] for domain in DOMAINS]))
-
-
-def kinds_from_embedding(
-    phrase_vectors: NDArray[np.float32],
-    prototypes: NDArray[np.float32],
-    threshold: float = KIND_THRESHOLD,
-    margin: float = KIND_MARGIN,
-) -> list[str | None]:
-    """Per phrase of (m, dim) unit rows, the domain of its nearest of the (6, dim) unit
-    ``prototypes`` (``DOMAINS`` order), if that cosine is >= ``threshold`` and beats the
-    runner-up by >= ``margin``; None otherwise."""
-    cosines = np.asarray(phrase_vectors, dtype=np.float64) @ np.asarray(prototypes).T
-    if len(cosines) == 0:
-        return []
-    ordered = np.sort(cosines, axis=1)
-    best, second = ordered[:, -1], ordered[:, -2]
-    domains = list(DOMAINS)
-    return [
-        domains[int(index)] if top >= threshold and top - runner >= margin else None
-        for index, top, runner in zip(cosines.argmax(axis=1), best, second, strict=True)
-    ]

@@ -14,7 +14,8 @@ import dataclasses
 import numpy as np
 from numpy.typing import NDArray
 
-from recsys.intent import Intent, kinds_from_embedding, parse_intent
+from recsys.intent import Intent, parse_intent
+from recsys.kinds import kinds_from_embedding
 from recsys.multi_interest import MAX_INTERESTS
 from recsys.profile import Encode, UserProfile
 

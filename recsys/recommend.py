@@ -22,7 +22,8 @@ from recsys.intent_ranking import excluded_by_intent, interest_boosts, kind_boos
 from recsys.list_measures import domain_spread, intra_list_diversity
 from recsys.multi_interest import MAX_INTERESTS
 from recsys.profile import ProfileSettings, UserProfile
-from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
+from recsys.ranker import THOMPSON_WINDOW, build_ranker
+from recsys.slates import SlateRequest
 from recsys.strategy import COMPONENTS, PRESETS, VISITOR_DEFAULT, Strategy, strategy_on
 from recsys.update_rule import queries_for
 
@@ -248,6 +249,12 @@ def explained(
         [event.title for event in liked],
         np.array([event.item_vector for event in liked]).reshape(len(liked), dim),
     )
+    if liked:  # an item nearer a liked item than its interest says so ("which you liked")
+        nearest_liked = (vectors[positions] @ np.array([e.item_vector for e in liked]).T).max(1)
+        served = [
+            None if one is None or nearest_liked[i] > one[1] else one
+            for i, one in enumerate(served)
+        ]
     return reasons(
         content,
         contributions,

@@ -42,8 +42,8 @@ from recsys.evaluation import (
     evaluation_rng,
     offline_evaluation,
 )
-from recsys.intent import kind_prototype_vectors
 from recsys.interactions import InteractionLog, read_log
+from recsys.kinds import kind_prototype_vectors
 from recsys.simulation import PersonaVectors, embed_personas
 
 _log = logging.getLogger(__name__)

@@ -37,8 +37,8 @@ from recsys.catalog import ASSETS_DIR, Catalogue
 from recsys.context import RankingContext
 from recsys.encoder import TextEncoder
 from recsys.explain import split_phrases
-from recsys.intent import kind_prototype_vectors
 from recsys.interests import apply_interest_text
+from recsys.kinds import kind_prototype_vectors
 from recsys.metrics import ndcg_at_k
 from recsys.profile import ProfileSettings, UserProfile
 from recsys.recommend import RecommendedList, recommend

@@ -23,8 +23,9 @@ from recsys.context import RankingContext
 from recsys.list_measures import slate_diversity
 from recsys.multi_interest import Interests
 from recsys.profile import ProfileSettings
-from recsys.ranker import THOMPSON_WINDOW, SlateRequest, build_ranker
+from recsys.ranker import THOMPSON_WINDOW, build_ranker
 from recsys.simulation.users import Population, UserParameters, respond
+from recsys.slates import SlateRequest
 from recsys.strategy import Strategy
 from recsys.update_rule import queries_for, update_interests
 

@@ -21,7 +21,7 @@ def served(texts: list[str]) -> dict[str, list[int]]:
 def test_an_exclusion_takes_its_items_out_and_says_so(page):
     type_interests(page, "science fiction films but no horror")
     main = page.locator("[data-testid='stMain']")
-    main.get_by_text("not: horror", exact=False).wait_for()
+    main.get_by_role("button", name="not: horror").wait_for()
     assert main.get_by_text("left out for what you said no to", exact=False).count() == 1
     texts = card_texts(page)
     assert len(texts) == 10

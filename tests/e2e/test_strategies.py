@@ -27,6 +27,7 @@ def choose_preset(page, name: str) -> None:
 
 def test_moving_the_diversity_slider_changes_the_lists_diversity(page, artifacts):
     type_interests(page, "jazz records and vinyl, blues guitar, soul music")
+    choose_preset(page, "Adaptive (feedback)")  # the single-vector profile MMR is added to
     plain = float(metric_value(page, "Diversity"))
     open_strategy_controls(page)
     sidebar = page.locator("[data-testid='stSidebar']")

@@ -4,15 +4,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recsys.catalog import DOMAINS
-from recsys.intent import (
+from recsys.intent import Intent, parse_intent
+from recsys.intent_words import ROLES
+from recsys.kinds import (
     KIND_MARGIN,
     KIND_PROTOTYPES,
     KIND_THRESHOLD,
-    ROLES,
-    Intent,
     kind_prototype_vectors,
     kinds_from_embedding,
-    parse_intent,
 )
 
 

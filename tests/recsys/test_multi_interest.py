@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 from recsys.context import RankingContext
 from recsys.encoder import l2_normalise
 from recsys.multi_interest import RETIRE_AFTER, Interests, allocate, compose
-from recsys.ranker import SlateRequest, build_ranker
+from recsys.ranker import build_ranker
+from recsys.slates import SlateRequest
 from recsys.strategy import PRESETS
 
 AXES = np.eye(3, dtype=np.float32)

@@ -10,8 +10,9 @@ from scipy import sparse
 from recsys.catalog import make_catalogue
 from recsys.context import RankingContext, ranking_context
 from recsys.encoder import l2_normalise
-from recsys.ranker import THOMPSON_WINDOW, Ranker, SlateRequest, build_ranker
+from recsys.ranker import THOMPSON_WINDOW, Ranker, build_ranker
 from recsys.ranking import minmax_over, similarity, top_k, top_k_rows
+from recsys.slates import SlateRequest
 from recsys.strategy import PRESETS, Strategy, without_log
 from tests.conftest import tiny_items
 
