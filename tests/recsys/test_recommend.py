@@ -27,7 +27,7 @@ def test_recommendations_are_ranked_scored_and_explained(tiny_catalogue, fake_en
     assert [r.similarity for r in recs] == sorted((r.similarity for r in recs), reverse=True)
     assert all(r.contributions["content"] == r.score for r in recs)  # content only
     assert not any(r.exploring for r in recs)
-    assert recs[0].reason.startswith("Close to your interest “jazz piano”")
+    assert recs[0].reason.startswith("For your interest “jazz piano”")  # multi-interest default
 
 
 def test_rated_items_leave_the_list_and_likes_pull_similar_items_up(tiny_catalogue, fake_encoder):
