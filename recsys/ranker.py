@@ -174,7 +174,9 @@ class Ranker:
         width = each.positions.shape[1]
         lists = np.full((m, j, width), -1, dtype=np.intp)
         scores = np.zeros((m, j, width))
-        lists[users, interests], scores[users, interests] = each.positions, each.scores
+        # each interest gives its best items by its rank score; the list shows them by their
+        # match (fixed scale), so it reads best first by the number each card leads with
+        lists[users, interests], scores[users, interests] = each.positions, each.similarity
         positions, serves = compose(lists, scores, allocate(weights, k), weights, width)
         row_of = np.full((m, j), -1, dtype=np.intp)
         row_of[users, interests] = np.arange(len(users))

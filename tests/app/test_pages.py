@@ -54,7 +54,7 @@ def test_typing_interests_gives_a_ranked_scored_explained_list(app):
     scores = [float(m.value.split("**")[1]) for m in app.markdown if m.value.startswith("Match")]
     assert len(scores) == 10 and scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 1 for s in scores)
-    assert "Close to your interest" in all_text(app)
+    assert "your interest “" in all_text(app)  # "For your interest" under the default
     assert len(app.get("feedback")) == 10
 
 
