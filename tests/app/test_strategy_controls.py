@@ -15,6 +15,7 @@ def metric(at, label):
 @pytest.fixture
 def typed(app):
     app.text_area(key="rec_interest_text").input("jazz records, hiking, science fiction").run()
+    app.selectbox(key="rec_strategy").set_value("Adaptive (feedback)").run()  # as in the tests
     assert len(card_keys(app)) == 10
     return app
 
