@@ -90,36 +90,22 @@ def slate_request(
     settings: ProfileSettings,
     strategy: Strategy,
     domains: Collection[str] | None,
+    excluded: NDArray[np.bool_] | None = None,
 ) -> SlateRequest:
-    """The profile as a one-user request (m = 1). Rated items of another catalogue are left
-    out of the feedback row (they have no column here)."""
+    """The profile as a one-user request (m = 1). ``excluded`` (n_items,) the items the
+    intent takes out (``intent_exclusions``, worked out here when None)."""
     if profile.anchor is None:
         raise ValueError("the profile has no interests yet")
-    n = len(catalogue)
-    known = [
-        (catalogue.position(event.item_id), 1.0 if event.liked else -1.0)
-        for event in profile.feedback_log
-        if event.item_id in catalogue
-    ]
-    columns = [position for position, _ in known]
-    feedback = sparse.csr_matrix(
-        ([value for _, value in known], ([0] * len(known), columns)),
-        shape=(1, n),
-        dtype=np.float32,
-    )
-    recent = columns[-THOMPSON_WINDOW:]
-    rated = np.full((1, THOMPSON_WINDOW), -1, dtype=np.intp)
-    if recent:
-        rated[0, -len(recent) :] = recent
+    if excluded is None:
+        excluded = intent_exclusions(catalogue, context, profile)
+    feedback, rated = _feedback_row(catalogue, profile)
     interests = profile.interests(settings) if strategy.multi_interest else None
     interest_queries, interest_weights = (
         interests.for_ranking(strategy.learns, settings.anchor_weight)
         if interests is not None
         else (None, None)
     )
-    eligible = ~exclusion_mask(catalogue, profile.rated, domains) & ~intent_exclusions(
-        catalogue, context, profile
-    )
+    eligible = ~exclusion_mask(catalogue, profile.rated, domains) & ~excluded
     lexical, intent = context.lexical, profile.intent
     words = intent.query_text if intent is not None else profile.interest_text
     return SlateRequest(
@@ -147,6 +133,29 @@ def slate_request(
     )
 
 
+def _feedback_row(
+    catalogue: Catalogue, profile: UserProfile
+) -> tuple[sparse.csr_matrix, NDArray[np.intp]]:
+    """The thumbs as a (1, n) +1/-1 row and the (1, THOMPSON_WINDOW) latest rated positions,
+    -1 padded. Rated items of another catalogue are left out (they have no column here)."""
+    known = [
+        (catalogue.position(event.item_id), 1.0 if event.liked else -1.0)
+        for event in profile.feedback_log
+        if event.item_id in catalogue
+    ]
+    columns = [position for position, _ in known]
+    feedback = sparse.csr_matrix(
+        ([value for _, value in known], ([0] * len(known), columns)),
+        shape=(1, len(catalogue)),
+        dtype=np.float32,
+    )
+    recent = columns[-THOMPSON_WINDOW:]
+    rated = np.full((1, THOMPSON_WINDOW), -1, dtype=np.intp)
+    if recent:
+        rated[0, -len(recent) :] = recent
+    return feedback, rated
+
+
 def intent_exclusions(
     catalogue: Catalogue, context: RankingContext, profile: UserProfile
 ) -> NDArray[np.bool_]:
@@ -172,7 +181,8 @@ def recommend(
     ``rng`` drives exploration and the random order (a fixed seed when None)."""
     strategy = strategy or PRESETS[VISITOR_DEFAULT]
     rng = rng or np.random.default_rng(0)
-    request = slate_request(catalogue, context, profile, settings, strategy, domains)
+    excluded = intent_exclusions(catalogue, context, profile)  # for the request and the count
+    request = slate_request(catalogue, context, profile, settings, strategy, domains, excluded)
     slates = build_ranker(strategy, context)(request, k, rng)
     positions = slates.positions[0]
     filled = positions >= 0
@@ -189,10 +199,8 @@ def recommend(
         positions,
         contributions,
         exploring,
-        [
-            None if one is None else (one, float(sim))
-            for one, sim in zip(served, similarity, strict=True)
-        ],
+        served,
+        similarity,
     )
     items = [
         Recommendation(
@@ -217,7 +225,7 @@ def recommend(
         domains=count,
         domain_entropy=entropy,
         cf_cold_start=bool(slates.cf_cold_start[0]),
-        excluded=int(intent_exclusions(catalogue, context, profile).sum()),
+        excluded=int(excluded.sum()),
     )
 
 
@@ -236,9 +244,15 @@ def explained(
     positions: NDArray[np.intp],
     contributions: NDArray[np.float64],
     exploring: NDArray[np.bool_],
-    served: list[tuple[str, float] | None],
+    interests: list[str | None],
+    matches: NDArray[np.float64],
 ) -> list[str]:
-    """Each card's reason, from the component that put it there (``recsys.explain``)."""
+    """Each card's reason, from the component that put it there (``recsys.explain``):
+    ``interests`` the stated interest each item serves (or None), ``matches`` its match."""
+    served = [
+        None if one is None else (one, float(match))
+        for one, match in zip(interests, matches, strict=True)
+    ]
     vectors = context.item_vectors
     dim = vectors.shape[1]
     liked = [event for event in profile.feedback_log if event.liked]
