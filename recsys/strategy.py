@@ -80,6 +80,10 @@ class Strategy:
             raise ValueError("at least one component weight must be positive")
         if not 0.0 <= self.diversity_lambda <= 1.0 or not 0.0 <= self.epsilon <= 1.0:
             raise ValueError("lambda and epsilon must be in [0, 1]")
+        if not self.thompson_scale > 0:  # a standard deviation; 0 leaves nothing to draw
+            raise ValueError(f"thompson_scale must be positive, got {self.thompson_scale}")
+        if self.candidates < 1:
+            raise ValueError(f"candidates must be at least 1, got {self.candidates}")
 
     @property
     def weights(self) -> dict[str, float]:

@@ -100,7 +100,7 @@ LEVERS = (
         horizontal=True,
     ),
     Control("epsilon", "ε (share of random slots)", "slider", (0.0, 0.5, 0.05)),
-    Control("thompson_scale", "Thompson prior σ0 (width of the draw)", "slider", (0.0, 0.3, 0.01)),
+    Control("thompson_scale", "Thompson prior σ0 (width of the draw)", "slider", (0.01, 0.3, 0.01)),
 )
 STRATEGY_CONTROLS = LEARNING + WEIGHTS + LEVERS
 WEIGHT_KEYS = {

@@ -207,3 +207,19 @@ def test_every_preset_is_valid_and_the_strategy_checks_its_weights():
         Strategy(content_weight=0.0)
     with pytest.raises(ValueError):
         Strategy(cf_weight=-0.1)
+
+
+@pytest.mark.parametrize("scale", [0.0, -0.05, float("nan")])
+def test_a_thompson_prior_must_be_a_positive_standard_deviation(scale):
+    # sigma0 = 0 made the Recommend page raise deep in thompson_queries; the strategy refuses it
+    with pytest.raises(ValueError, match="thompson_scale"):
+        Strategy(exploration="thompson", thompson_scale=scale)
+
+
+def test_the_thompson_slider_cannot_reach_zero():
+    from pages.shared.controls import STRATEGY_CONTROLS
+
+    (control,) = [c for c in STRATEGY_CONTROLS if c.field == "thompson_scale"]
+    low, high, _ = control.limits
+    Strategy(exploration="thompson", thompson_scale=low)  # the slider's minimum is valid
+    assert low > 0
