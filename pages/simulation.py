@@ -3,7 +3,6 @@
 import dataclasses
 import time
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +10,7 @@ from pages.shared.cache import encoder_load, persona_vectors
 from pages.shared.charts import band_chart
 from pages.shared.notices import plain, setup_notices, throttled_progress
 from pages.shared.workspace import Workspace, workspace
-from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
+from recsys.simulation import LabSettings, UserParameters, run_lab
 from recsys.simulation.report import (
     curve_table,
     differences,
@@ -93,17 +92,10 @@ def _run(work: Workspace, chosen: list[str], settings: LabSettings, params: User
     """Simulate ``chosen`` with a progress bar; the result is kept in the session."""
     started = time.perf_counter()
     bar = st.progress(0.0, text="Simulating…")
-    population = make_population(
-        persona_vectors(work.catalogue, work.encoder),
-        work.vectors,
-        settings.n_users,
-        params,
-        np.random.default_rng([settings.seed, 0]),
-    )
     runs = run_lab(
         [PRESETS[name] for name in chosen],
         work.context,
-        population,
+        persona_vectors(work.catalogue, work.encoder),
         work.catalogue.items["quality"].to_numpy(dtype=float),
         settings,
         params,

@@ -57,8 +57,10 @@ from recsys.interactions import LOGGING_POLICY
 from recsys.metrics import evaluate_lists
 from recsys.profile import ProfileSettings
 from recsys.ranker import build_ranker
-from recsys.simulation.environment import LabSettings, RecommenderState, simulate
-from recsys.simulation.users import PersonaVectors, UserParameters, make_population
+from recsys.simulation.environment import LabSettings, Streams, simulate
+from recsys.simulation.personas import PersonaVectors
+from recsys.simulation.state import RecommenderState
+from recsys.simulation.users import UserParameters, make_population
 from recsys.strategy import PRESETS, Strategy
 
 _log = logging.getLogger(__name__)
@@ -175,7 +177,8 @@ def simulate_log(
         slate_size=settings.slate_size,
         profile=settings.profile,
     )
-    run = simulate(LOGGING_POLICY, context, population, quality, lab, params, rng)
+    streams = Streams(users=rng.spawn(1)[0], ranker=rng.spawn(1)[0])
+    run = simulate(LOGGING_POLICY, context, population, quality, lab, params, streams)
     return EvaluationLog(stated, run.chosen, run.thumbs, phrases, present)
 
 

@@ -31,8 +31,9 @@ from numpy.typing import NDArray
 from recsys.catalog import ASSETS_DIR, Catalogue
 from recsys.collaborative import LOG_COLUMNS
 from recsys.context import ranking_context
-from recsys.simulation.environment import LabSettings, simulate
-from recsys.simulation.users import PersonaVectors, UserParameters, make_population
+from recsys.simulation.environment import LabSettings, Streams, simulate
+from recsys.simulation.personas import PersonaVectors
+from recsys.simulation.users import UserParameters, make_population
 from recsys.strategy import Strategy
 
 _log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def generate_log(
         catalogue.items["quality"].to_numpy(dtype=float),
         LabSettings(n_users=n_users, rounds=rounds, seed=seed),
         params,
-        np.random.default_rng([seed, 1]),
+        Streams(np.random.default_rng([seed, 1]), np.random.default_rng([seed, 2])),
     )
     step, user = np.nonzero(run.thumbs.astype(bool))
     order = np.lexsort((step, user))
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     from recsys.catalog import load_catalogue, load_personas
     from recsys.embeddings import catalogue_embeddings
     from recsys.encoder import load_encoder
-    from recsys.simulation.users import embed_personas
+    from recsys.simulation.personas import embed_personas
 
     catalogue = load_catalogue()
     loaded = load_encoder()

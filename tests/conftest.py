@@ -97,7 +97,7 @@ def real_encoder():
 def made_up_personas(vectors: NDArray[np.float32], count: int = 3, seed: int = 3):
     """``count`` made-up personas whose stated, hidden and drift vectors are each the mean of
     a few catalogue items (for simulation tests that need no sentence model)."""
-    from recsys.simulation.users import PersonaVectors
+    from recsys.simulation.personas import PersonaVectors
 
     rng = np.random.default_rng(seed)
     parts = [

@@ -140,7 +140,6 @@ def bench_simulation() -> None:
         LabSettings,
         UserParameters,
         embed_personas,
-        make_population,
         run_lab,
     )
     from recsys.strategy import PRESETS
@@ -158,14 +157,12 @@ def bench_simulation() -> None:
     for users, rounds in ((200, 50), (1000, 100)):
         settings = LabSettings(n_users=users, rounds=rounds)
         started = time.perf_counter()
-        population = make_population(
-            personas, vectors, users, params, np.random.default_rng([settings.seed, 0])
-        )
-        run_lab(list(PRESETS.values()), context, population, quality, settings, params)
+        run_lab(list(PRESETS.values()), context, personas, quality, settings, params)
         seconds = time.perf_counter() - started
-        user_rounds = users * rounds * len(PRESETS)
+        user_rounds = users * rounds * len(PRESETS) * settings.replicates
         print(
-            f"simulate {len(PRESETS)} strategies x {users:,} users x {rounds} rounds "
+            f"simulate {len(PRESETS)} strategies x {settings.replicates} replicates x "
+            f"{users:,} users x {rounds} rounds "
             f"{seconds:6.1f} s ({user_rounds / seconds:,.0f} user-rounds/s)"
         )
 

@@ -1,13 +1,20 @@
 """A simulator of users meeting a recommender, round after round (pure numpy, seeded)."""
 
-from recsys.simulation.environment import LabSettings, StrategyRun, run_lab, simulate
+from recsys.simulation.environment import (
+    LabSettings,
+    StrategyRun,
+    Streams,
+    population_rng,
+    run_lab,
+    simulate,
+)
+from recsys.simulation.personas import PersonaVectors, embed_personas
+from recsys.simulation.state import RecommenderState
 from recsys.simulation.users import (
-    PersonaVectors,
     Population,
     UserParameters,
     advance,
     choose,
-    embed_personas,
     make_population,
     respond,
 )
@@ -16,12 +23,15 @@ __all__ = [
     "LabSettings",
     "PersonaVectors",
     "Population",
+    "RecommenderState",
+    "Streams",
     "StrategyRun",
     "UserParameters",
     "advance",
     "choose",
     "embed_personas",
     "make_population",
+    "population_rng",
     "respond",
     "run_lab",
     "simulate",

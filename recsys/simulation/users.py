@@ -37,10 +37,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from recsys.catalog import Persona
 from recsys.encoder import l2_normalise
-from recsys.explain import split_phrases
-from recsys.multi_interest import MAX_INTERESTS
+from recsys.simulation.personas import PersonaVectors
+
+#: The no-click option's appeal: ln 2, the mass of two neutral items (an item at the neutral
+#: match z0, hook 1/2 and no boredom has appeal 0, mass e^0 = 1). RecSim's interest-evolution
+#: users (Ie et al. 2019; ``IEvUserDistributionSampler``) choose by a proportional model with
+#: ``no_click_mass`` 1 and ``min_normalizer`` -1: a neutral document (score 0) weighs 1 and the
+#: no-click option 2. We take that figure rather than pick one to make a strategy look good.
+NEUTRAL_PAIR = float(np.log(2.0))
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class UserParameters:
     hook_weight: float = 3.0  # w_h
     quality_weight: float = 3.0  # w_q
     boredom_weight: float = 2.5  # w_b
-    no_click_appeal: float = 0.0  # a0
+    no_click_appeal: float = NEUTRAL_PAIR  # a0: the mass of two neutral items (RecSim)
     utility_noise: float = 0.5  # sigma_e
     no_click_utility: float = 0.35  # r_none
     like_above: float = 0.6  # theta_up
@@ -67,48 +72,6 @@ class UserParameters:
     initial_satisfaction: float = 0.5  # S_init
     leave_below: float = 0.4
     patience: int = 3
-
-
-@dataclass(frozen=True)
-class PersonaVectors:
-    """Each persona's embedded texts, (n_personas, dim) unit rows, in ``ids`` order; and its
-    stated interests one by one, ``phrases`` (n_personas, J, dim) with ``phrase_present``
-    (n_personas, J) (None: the stated text is the one interest)."""
-
-    ids: list[str]
-    stated: NDArray[np.float32]
-    hidden: NDArray[np.float32]
-    drift: NDArray[np.float32]
-    phrases: NDArray[np.float32] | None = None
-    phrase_present: NDArray[np.bool_] | None = None
-
-
-def embed_personas(personas: list[Persona], encode) -> PersonaVectors:
-    """Embed every persona's stated interests (whole, and phrase by phrase, the first
-    ``MAX_INTERESTS``), hidden taste and drift direction."""
-    texts = [p.stated_interests for p in personas]
-    texts += [p.hidden_taste for p in personas]
-    texts += [p.drift_towards for p in personas]
-    split = [split_phrases(p.stated_interests)[:MAX_INTERESTS] for p in personas]
-    vectors = l2_normalise(
-        np.asarray(encode(texts + [phrase for phrases in split for phrase in phrases]))
-    )
-    n, width = len(personas), max(len(phrases) for phrases in split)
-    phrases = np.zeros((n, width, vectors.shape[1]), dtype=np.float32)
-    present = np.zeros((n, width), dtype=bool)
-    start = 3 * n
-    for row, persona_phrases in enumerate(split):
-        phrases[row, : len(persona_phrases)] = vectors[start : start + len(persona_phrases)]
-        present[row, : len(persona_phrases)] = True
-        start += len(persona_phrases)
-    return PersonaVectors(
-        [p.persona_id for p in personas],
-        vectors[:n],
-        vectors[n : 2 * n],
-        vectors[2 * n : 3 * n],
-        phrases,
-        present,
-    )
 
 
 @dataclass

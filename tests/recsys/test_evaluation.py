@@ -175,7 +175,7 @@ def test_ranking_the_held_out_item_first_scores_one(shipped):
 
 def test_a_tiny_catalogue_without_a_log_runs_with_k_above_its_size(tiny_catalogue, fake_encoder):
     from recsys.catalog import load_personas
-    from recsys.simulation.users import embed_personas
+    from recsys.simulation.personas import embed_personas
 
     vectors = fake_encoder.encode(tiny_catalogue.embedding_texts())
     context = ranking_context(tiny_catalogue, vectors, None)

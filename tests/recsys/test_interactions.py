@@ -78,7 +78,7 @@ def _this_model_gives_the_logs_persona_vectors() -> bool:
     from recsys.catalog import load_personas
     from recsys.encoder import load_encoder
     from recsys.interactions import persona_vectors_sha256
-    from recsys.simulation.users import embed_personas
+    from recsys.simulation.personas import embed_personas
 
     encoder = load_encoder().encoder
     if encoder is None:

@@ -7,7 +7,15 @@ import pytest
 from recsys.catalog import ASSETS_DIR, load_catalogue
 from recsys.context import RankingContext
 from recsys.list_measures import slate_diversity
-from recsys.simulation import LabSettings, UserParameters, make_population, run_lab
+from recsys.simulation import (
+    LabSettings,
+    Streams,
+    UserParameters,
+    make_population,
+    population_rng,
+    run_lab,
+    simulate,
+)
 from recsys.simulation.environment import StrategyRun
 from recsys.simulation.report import (
     curve_table,
@@ -21,7 +29,7 @@ from recsys.simulation.report import (
     summary,
 )
 from recsys.simulation.users import Population, Responses, _sigmoid, advance, choose, respond
-from recsys.strategy import PRESETS
+from recsys.strategy import PRESETS, Strategy
 from tests.conftest import made_up_personas
 
 
@@ -134,11 +142,10 @@ def lab_inputs():
     return catalogue, vectors, personas, context
 
 
-def _lab(lab_inputs, seed):
+def _lab(lab_inputs, seed, replicates=1):
     catalogue, vectors, personas, context = lab_inputs
-    settings = LabSettings(n_users=30, rounds=6, slate_size=5, seed=seed)
+    settings = LabSettings(n_users=30, rounds=6, slate_size=5, seed=seed, replicates=replicates)
     params = UserParameters()
-    population = make_population(personas, vectors, 30, params, np.random.default_rng([seed, 0]))
     strategies = [
         PRESETS[name]
         for name in (
@@ -149,7 +156,7 @@ def _lab(lab_inputs, seed):
         )
     ]
     quality = catalogue.items["quality"].to_numpy(float)
-    return run_lab(strategies, context, population, quality, settings, params)
+    return run_lab(strategies, context, personas, quality, settings, params)
 
 
 def test_same_seed_gives_identical_numbers(lab_inputs):
@@ -176,9 +183,58 @@ def test_runs_are_well_formed(lab_inputs):
         assert (table["satisfaction"] <= table["satisfaction_high"]).all()
 
 
-def test_every_strategy_starts_from_the_same_users(lab_inputs):
-    runs = _lab(lab_inputs, 1)
-    assert all(run.active[0].all() for run in runs)
+def test_the_users_luck_is_the_same_under_every_strategy(lab_inputs, monkeypatch):
+    # Random, epsilon-greedy and Thompson draw from their own stream: the users' draws in every
+    # round must be the very same values whatever the ranker consumed (they were not when the
+    # ranker and the users shared one generator).
+    import recsys.simulation.environment as environment
+
+    seen: dict[str, list[tuple]] = {}
+    real = environment.respond
+
+    def recording(population, slates, *args):
+        rng = args[-1]
+        seen.setdefault(current[0], []).append(tuple(rng.bit_generator.state["state"].values()))
+        return real(population, slates, *args)
+
+    monkeypatch.setattr(environment, "respond", recording)
+    catalogue, vectors, personas, context = lab_inputs
+    settings = LabSettings(n_users=30, rounds=6, slate_size=5, seed=3, replicates=2)
+    quality = catalogue.items["quality"].to_numpy(float)
+    current = [""]
+    names = ("Static (interest text only)", "Random", "Adaptive + explore")
+    strategies = [*(PRESETS[name] for name in names), Strategy("eps", exploration="epsilon")]
+    for replicate in range(settings.replicates):
+        population = make_population(
+            personas, vectors, 30, UserParameters(), population_rng(3, replicate)
+        )
+        for strategy in strategies:
+            current[0] = f"{strategy.name} {replicate}"
+            simulate(
+                strategy,
+                context,
+                population.copy(),
+                quality,
+                settings,
+                UserParameters(),
+                Streams.of(3, replicate),
+            )
+    for replicate in range(settings.replicates):
+        states = [seen[f"{s.name} {replicate}"] for s in strategies]
+        assert all(len(one) == settings.rounds for one in states)
+        assert all(one == states[0] for one in states)  # round by round, the same draws
+    assert seen["Random 0"] != seen["Random 1"]  # replicates are different luck
+
+
+def test_replicates_are_independent_populations_side_by_side(lab_inputs):
+    one, three = _lab(lab_inputs, 1), _lab(lab_inputs, 1, replicates=3)
+    for single, joined in zip(one, three, strict=True):
+        assert joined.satisfaction.shape == (6, 90) and joined.replicates == 3
+        assert joined.replicate.tolist() == [0] * 30 + [1] * 30 + [2] * 30
+        # replicate 0 of a three-replicate run is the one-replicate run
+        np.testing.assert_array_equal(joined.chosen[:, :30], single.chosen)
+        assert not np.array_equal(joined.chosen[:, 30:60], single.chosen)
+        assert (joined.impressions() <= 5).all() and joined.slates.shape == (6, 90, 5)
 
 
 def test_mean_interval_by_hand():
@@ -246,7 +302,9 @@ def test_per_user_diversity_skips_one_item_slates_and_absent_rounds():
         chosen=np.full((2, 3), -1),
         thumbs=np.zeros((2, 3), dtype=np.int8),
         diversity=np.array([[0.2, np.nan, 0.6], [0.4, np.nan, np.nan]]),
-        shown=np.zeros(4, dtype=np.int64),
+        slates=np.full((2, 3, 1), -1, dtype=np.intp),
+        shown=np.zeros((1, 4), dtype=np.int64),
+        replicate=np.zeros(3, dtype=np.intp),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
