@@ -23,15 +23,27 @@ n_ij = |U_i ∩ U_j| and shrinkage lambda >= 0 (0 gives the plain measure)::
     sim'(i, j) = sim(i, j) * n_ij / (n_ij + lambda)
 
 Item-based scores for a feedback row f (n_items,), +1 liked, -1 disliked, 0 unrated, are the
-similarity-weighted mean of the visitor's thumbs, with eps = 1e-9::
+mean-centred neighbourhood prediction (Sarwar et al. 2001; Koren 2008's baseline form), with
+a damped denominator::
 
-    cf(i) = sum_j sim(i, j) f_j / (sum_j |sim(i, j)| |f_j| + eps)
+    cf(i) = mu_i + sum_j sim(i, j) (f_j - mu_j) / (sum_j |sim(i, j)| |f_j| + delta)
+
+clipped to [-1, 1]. ``mu_i`` is item i's own approval rate in the log, shrunk towards the
+log's overall mean thumb mu by ``MEAN_PRIOR`` pseudo-ratings (an item two people rated is
+not known to be loved or hated)::
+
+    mu_i = (sum_{u in U_i} R[u, i] + MEAN_PRIOR * mu) / (|U_i| + MEAN_PRIOR)
+
+so an item only ever disliked scores below one with mixed evidence, and an item no thumb of
+the visitor reaches scores its own mean rather than a neutral 0. The damping ``delta``
+(``DAMPING``, in units of similarity) keeps weak evidence weak: without it (delta -> 0) one
+thumb on j gives every item i the score mu_i + sign(sim(i, j)) (f_j - mu_j) however tiny the
+similarity, and shrinkage cancels between numerator and denominator. With delta = 1, one
+neighbour of similarity s moves an item by s / (s + 1) of its deviation: half of it at s = 1.
+The cold-start seed likes the ranker adds stay until ``recsys.ranker.CF_SEED_UNTIL`` real
+thumbs exist, so one thumb does not replace them with a one-item row.
 
 User-based scores (the nearest logged users) are in ``recsys.neighbours``.
-
-Both scores lie in [-1, 1] and are 0 where no evidence reaches item i. They are means, not
-confidences: one weak neighbour gives the same +-1 as many strong ones. An all-zero f gives
-all-zero scores; cold start is the caller's business (it passes a seed row).
 
 Popularity, with likes_i the number of thumbs-up on i (after de-duplication)::
 
@@ -57,7 +69,8 @@ from recsys.catalog import Catalogue
 
 _log = logging.getLogger(__name__)
 
-_EPS = 1e-9
+DAMPING = 1.0  # delta: similarity mass that counts as much as the evidence (module docstring)
+MEAN_PRIOR = 5.0  # pseudo-ratings at the overall mean that each item's own mean is shrunk by
 LOG_COLUMNS = ("user_id", "item_id", "thumbs", "step")
 Measure = Literal["cosine", "pearson"]
 FeedbackRows = NDArray[np.floating] | NDArray[np.integer] | sparse.spmatrix | sparse.sparray
@@ -69,7 +82,8 @@ class CollaborativeModel:
 
     ``ratings`` (n_users, n_items) float32 in {-1, 0, +1}, rows in ``user_ids`` order, columns
     in catalogue order; ``item_similarity`` (n_items, n_items), symmetric, zero diagonal;
-    ``popularity`` (n_items,) in [0, 1]. ``user_norms`` (n_users,) and ``ratings_by_item``
+    ``popularity`` (n_items,) in [0, 1]; ``item_means`` (n_items,) the shrunk approval rates
+    mu_i in [-1, 1] (module docstring). ``user_norms`` (n_users,) and ``ratings_by_item``
     (n_items, n_users), the transpose as CSR, are kept so scoring needs no conversions.
     ``catalogue_fingerprint`` says which catalogue the columns belong to."""
 
@@ -82,6 +96,7 @@ class CollaborativeModel:
     catalogue_fingerprint: str
     user_norms: NDArray[np.float64] = field(repr=False)
     ratings_by_item: sparse.csr_matrix = field(repr=False)
+    item_means: NDArray[np.float64] = field(repr=False)
 
     @property
     def n_users(self) -> int:
@@ -198,6 +213,17 @@ def popularity(ratings: sparse.spmatrix | sparse.sparray) -> NDArray[np.float64]
     return np.log1p(likes) / np.log1p(most)
 
 
+def item_means(ratings: sparse.spmatrix | sparse.sparray, prior: float = MEAN_PRIOR):
+    """(n_users, n_items) ratings -> (n_items,) mu_i, each item's mean thumb shrunk towards
+    the overall mean by ``prior`` pseudo-ratings (module docstring); all 0 for an empty log."""
+    matrix = sparse.csr_matrix(ratings)
+    n_items = matrix.shape[1]
+    counts = np.bincount(matrix.indices, minlength=n_items).astype(np.float64)
+    sums = np.bincount(matrix.indices, weights=matrix.data, minlength=n_items)
+    overall = sums.sum() / max(counts.sum(), 1.0)
+    return (sums + prior * overall) / (counts + prior)
+
+
 def fit_collaborative(
     log: pd.DataFrame, catalogue: Catalogue, measure: Measure = "cosine", shrinkage: float = 10.0
 ) -> CollaborativeModel:
@@ -214,8 +240,9 @@ def fit_collaborative(
         catalogue_fingerprint=catalogue.fingerprint,
         user_norms=row_norms(ratings),
         ratings_by_item=ratings.T.tocsr(),
+        item_means=item_means(ratings),
     )
-    for array in (model.item_similarity, model.popularity, model.user_norms):
+    for array in (model.item_similarity, model.popularity, model.user_norms, model.item_means):
         array.setflags(write=False)
     for matrix in (model.ratings, model.ratings_by_item):
         for array in (matrix.data, matrix.indices, matrix.indptr):
@@ -239,30 +266,37 @@ def with_measure(model: CollaborativeModel, measure: Measure) -> CollaborativeMo
     return dataclasses.replace(model, item_similarity=similarity, measure=measure)
 
 
-def item_based_scores(model: CollaborativeModel, feedback: FeedbackRows) -> NDArray[np.float64]:
-    """(m, n_items) feedback rows, dense or sparse -> (m, n_items) item-based scores in [-1, 1].
+def item_based_scores(
+    model: CollaborativeModel, feedback: FeedbackRows, damping: float = DAMPING
+) -> NDArray[np.float64]:
+    """(m, n_items) feedback rows, dense or sparse -> (m, n_items) item-based scores in [-1, 1]:
+    the mean-centred, damped prediction of the module docstring. A 1-D row counts as m = 1;
+    a row without thumbs scores every item its mean mu_i.
 
-    A 1-D row counts as m = 1. The cost is two sparse-by-dense products, about
-    2 * nnz(feedback) * n_items multiply-adds, plus one copy of the k rated similarity rows."""
+    The cost is two sparse-by-dense products, about 2 * nnz(feedback) * n_items multiply-adds,
+    plus one copy of the k rated similarity rows."""
+    if damping <= 0:
+        raise ValueError(f"damping must be positive, got {damping}")
     rows = feedback_rows(feedback, model.n_items)
-    scores = np.zeros(rows.shape, dtype=np.float64)
+    means = model.item_means
+    scores = np.repeat(means[None, :], rows.shape[0], axis=0)
     rated = np.unique(rows.indices)
     if rated.size == 0:
         return scores
     # float32 products (the similarity is float32 and scores only rank); the signed product
     # reads the similarity in place, the support needs |sim| of the rated rows only.
-    thumbs = rows.data.astype(np.float32)
-    signed = sparse.csr_matrix((thumbs, rows.indices, rows.indptr), shape=rows.shape)
+    centred = (rows.data - means[rows.indices]).astype(np.float32)  # f_j - mu_j
+    signed = sparse.csr_matrix((centred, rows.indices, rows.indptr), shape=rows.shape)
     weights = sparse.csr_matrix(
-        (np.abs(thumbs), np.searchsorted(rated, rows.indices), rows.indptr),
+        (np.ones(rows.nnz, np.float32), np.searchsorted(rated, rows.indices), rows.indptr),
         shape=(rows.shape[0], rated.size),
     )
     neighbours = model.item_similarity[rated]  # (k, n_items), a copy
     np.abs(neighbours, out=neighbours)
     weighted = (signed @ model.item_similarity).astype(np.float64)
     support = (weights @ neighbours).astype(np.float64)
-    np.divide(weighted, support + _EPS, out=scores)
-    return scores
+    scores += weighted / (support + damping)
+    return np.clip(scores, -1.0, 1.0, out=scores)
 
 
 def feedback_rows(feedback: FeedbackRows, n_items: int) -> sparse.csr_matrix:

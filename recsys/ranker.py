@@ -10,8 +10,9 @@ that is constant there becomes 0. The components:
 
 - content: similarity of item i to the user's ranking query (``recsys.ranking.similarity``);
 - cf: item-based collaborative filtering from the user's thumbs (``recsys.collaborative``);
-  with no thumbs yet, the ``CF_SEED_ITEMS`` items nearest the query stand in as likes (cold
-  start, reported per user);
+  until the user has ``CF_SEED_UNTIL`` thumbs, the ``CF_SEED_ITEMS`` eligible items nearest
+  the query are added as likes (cold start, reported per user), so the first thumb joins
+  them instead of replacing five likes with one;
 - popularity: thumbs-up in the interaction log, log-scaled;
 - hook: the item's click appeal (only the click-maximiser uses it).
 
@@ -44,6 +45,7 @@ from recsys.slates import SlateRequest, Slates
 from recsys.strategy import COMPONENTS, PRESETS, Strategy, strategy_on
 
 CF_SEED_ITEMS = 5
+CF_SEED_UNTIL = 3  # real thumbs after which the seed likes are dropped
 THOMPSON_WINDOW = 30  # the most recent ratings the Thompson posterior conditions on
 
 
@@ -85,16 +87,20 @@ class Ranker:
     def _cf_feedback(
         self, request: SlateRequest, content: NDArray[np.float32]
     ) -> tuple[sparse.csr_matrix, NDArray[np.bool_]]:
-        """The users' thumbs; users without any get their CF_SEED_ITEMS nearest items as likes."""
+        """The users' thumbs; users with fewer than ``CF_SEED_UNTIL`` get their CF_SEED_ITEMS
+        nearest eligible items added as likes (their own thumbs are never overwritten)."""
         feedback = sparse.csr_matrix(request.feedback, dtype=np.float32)
-        cold = np.diff(feedback.indptr) == 0
+        feedback.eliminate_zeros()
+        cold = np.diff(feedback.indptr) < CF_SEED_UNTIL
         if not cold.any():
             return feedback, cold
         rows = np.flatnonzero(cold)
         seeds = top_k_rows(content[rows], request.eligible[rows], CF_SEED_ITEMS)
         seed_rows, seed_cols = np.nonzero(seeds >= 0)
+        users, items = rows[seed_rows], seeds[seed_rows, seed_cols]
+        unrated = np.asarray(feedback[users, items]).ravel() == 0
         seeded = sparse.csr_matrix(
-            (np.ones(seed_rows.size, np.float32), (rows[seed_rows], seeds[seed_rows, seed_cols])),
+            (np.ones(int(unrated.sum()), np.float32), (users[unrated], items[unrated])),
             shape=feedback.shape,
         )
         return (feedback + seeded).tocsr(), cold

@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages.shared.notices import plain
 from recsys import Catalogue, Recommendation, RecommendedList, UserProfile
+from recsys.ranker import CF_SEED_ITEMS, CF_SEED_UNTIL
 from recsys.ranking import SIMILARITY_LABELS
 from recsys.strategy import COMPONENT_LABELS, COMPONENTS, Strategy, score_formula
 
@@ -129,8 +130,9 @@ def list_summary(recommendations: RecommendedList, strategy: Strategy, ranked_by
         )
     elif ranked_by.cf_weight > 0 and recommendations.cf_cold_start:
         st.caption(
-            ":material/ac_unit: Collaborative filtering has no thumbs from you yet: it starts "
-            "from the 5 items nearest your words (cold start)."
+            f":material/ac_unit: Collaborative filtering has fewer than {CF_SEED_UNTIL} thumbs "
+            f"from you: it also counts the {CF_SEED_ITEMS} items nearest your words as likes "
+            "(cold start)."
         )
     if not strategy.learns:
         st.caption("This strategy does not learn: thumbs remove items but do not move the list.")

@@ -10,6 +10,8 @@ from scipy import sparse
 
 from recsys.catalog import Catalogue, make_catalogue
 from recsys.collaborative import (
+    DAMPING,
+    MEAN_PRIOR,
     fit_collaborative,
     item_based_scores,
     item_similarity,
@@ -231,21 +233,74 @@ def test_popularity_by_hand():
     assert not popularity(sparse.csr_matrix((4, 3), dtype=np.float32)).any()
 
 
+def test_item_means_by_hand(tiny_catalogue):
+    model = fit_collaborative(log_from(TOY_EVENTS), tiny_catalogue, "cosine", shrinkage=0.0)
+    # overall mean thumb 3/7; MEAN_PRIOR = 5 pseudo-ratings of 3/7 each
+    # a1: (1 + 15/7) / 8 = 22/56;  a2: (2 + 15/7) / 7 = 29/49;  b1: (0 + 15/7) / 7 = 15/49;
+    # never rated: (15/7) / 5 = 3/7
+    expected = [22 / 56, 29 / 49, 15 / 49, 3 / 7, 3 / 7, 3 / 7]
+    np.testing.assert_allclose(model.item_means, expected)
+    assert MEAN_PRIOR == 5.0
+
+
 def test_item_based_scores_by_hand(tiny_catalogue):
     model = fit_collaborative(log_from(TOY_EVENTS), tiny_catalogue, "cosine", shrinkage=0.0)
-    # The visitor liked a1 (item 0) and b1 (item 2). With sim(0, 1) = 2/sqrt(6),
-    # sim(0, 2) = -2/sqrt(6) and sim(1, 2) = -1/2 (test_cosine_and_shrinkage_by_hand):
-    #   cf(1) = (2/sqrt(6) * 1 - 1/2 * 1) / (2/sqrt(6) + 1/2) = 0.3165 / 1.3165 = 0.2404
-    #   cf(0) = (-2/sqrt(6) * 1) / (2/sqrt(6)) = -1   (its only rated neighbour is dissimilar)
-    #   cf(2) = -1 likewise; items 3-5 have no similar rated neighbour: 0.
+    mu = model.item_means
+    # The visitor liked a1 (item 0) and b1 (item 2). With sim(0, 1) = a = 2/sqrt(6),
+    # sim(0, 2) = -a and sim(1, 2) = -1/2 (test_cosine_and_shrinkage_by_hand), damping 1:
+    #   cf(1) = mu1 + (a (1 - mu0) - 1/2 (1 - mu2)) / (a + 1/2 + 1)
+    #   cf(0) = mu0 + (-a (1 - mu2)) / (a + 1)       (its only rated neighbour is b1)
+    #   cf(2) = mu2 + (-a (1 - mu0)) / (a + 1)
+    #   items 3-5: no rated neighbour, their mean 3/7
     feedback = np.array([1.0, 0, 1.0, 0, 0, 0])
     a, b = 2 / np.sqrt(6), 0.5
-    expected = [-1.0, (a - b) / (a + b), -1.0, 0.0, 0.0, 0.0]
+    expected = [
+        mu[0] - a * (1 - mu[2]) / (a + 1),
+        mu[1] + (a * (1 - mu[0]) - b * (1 - mu[2])) / (a + b + 1),
+        mu[2] - a * (1 - mu[0]) / (a + 1),
+        3 / 7,
+        3 / 7,
+        3 / 7,
+    ]
     scores = item_based_scores(model, feedback)
     assert scores.shape == (1, 6)
     assert scores.dtype == np.float64
     np.testing.assert_allclose(scores[0], expected, atol=1e-6)
-    assert (a - b) / (a + b) == pytest.approx(0.2404, abs=1e-4)
+    assert DAMPING == 1.0
+    with pytest.raises(ValueError, match="damping"):
+        item_based_scores(model, feedback, damping=0.0)
+
+
+def test_one_thumb_on_a_weak_neighbour_is_weak_evidence(rng):
+    # The old estimator divided by the evidence itself: one like made cf(i) = sign(sim(i, j))
+    # for every item with any co-rater, so a similarity of 0.0003 scored 0.99999. Now an item
+    # moves from its mean by at most 2 |sim| / (|sim| + 1) < 2 |sim|.
+    catalogue = synthetic_catalogue(60)
+    model = fit_collaborative(random_log(rng, catalogue, 200, 10), catalogue, "cosine")
+    liked = int(np.argmax(model.ratings_by_item.getnnz(axis=1)))  # the most rated item
+    feedback = np.zeros(60)
+    feedback[liked] = 1.0
+    scores = item_based_scores(model, feedback)[0]
+    sim = np.abs(model.item_similarity[liked].astype(np.float64))
+    moved = np.abs(scores - model.item_means)
+    assert (moved <= 2 * sim + 1e-6).all()
+    others = np.arange(60) != liked
+    assert (np.abs(scores[others]) < 0.999).all()  # no item is certain after one thumb
+
+
+def test_only_disliked_items_rank_below_mixed_ones_under_pearson(tiny_catalogue):
+    # b2 was only ever disliked, c1 has mixed evidence; neither shares a rater with a1, which
+    # the visitor liked. Pearson used to give a unanimous item zero similarity to everything,
+    # so both scored a neutral 0. Each now scores its own (shrunk) approval rate.
+    events = [("u0", "a1", 1), ("u1", "a1", 1), ("u2", "a1", -1)]
+    events += [(f"v{k}", "b2", -1) for k in range(3)]
+    events += [("w0", "c1", 1), ("w1", "c1", 1), ("w2", "c1", -1)]
+    model = fit_collaborative(log_from(events), tiny_catalogue, "pearson")
+    feedback = np.zeros(6)
+    feedback[tiny_catalogue.position("a1")] = 1.0
+    scores = item_based_scores(model, feedback)[0]
+    assert scores[tiny_catalogue.position("b2")] < scores[tiny_catalogue.position("c1")]
+    assert scores[tiny_catalogue.position("b2")] < scores[tiny_catalogue.position("b1")] < 1
 
 
 def test_item_based_scores_batched_equal_one_at_a_time(rng):
@@ -258,15 +313,15 @@ def test_item_based_scores_batched_equal_one_at_a_time(rng):
     for row, expected in zip(feedback, batched, strict=True):
         np.testing.assert_allclose(item_based_scores(model, row)[0], expected, atol=1e-12)
     np.testing.assert_allclose(item_based_scores(model, sparse.csr_matrix(feedback)), batched)
-    assert not batched[3].any()
+    np.testing.assert_allclose(batched[3], model.item_means)
     assert np.all(np.abs(batched) <= 1)
 
 
-def test_all_zero_feedback_scores_zero(rng):
+def test_all_zero_feedback_scores_each_items_mean(rng):
     catalogue = synthetic_catalogue(30)
     model = fit_collaborative(random_log(rng, catalogue, 40, 6), catalogue)
     zeros = np.zeros((3, 30))
-    assert not item_based_scores(model, zeros).any()
+    np.testing.assert_allclose(item_based_scores(model, zeros), np.tile(model.item_means, (3, 1)))
     assert not user_based_scores(model, zeros).any()
     with pytest.raises(ValueError, match="columns"):
         item_based_scores(model, np.zeros((1, 29)))

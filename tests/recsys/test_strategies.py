@@ -10,7 +10,7 @@ from scipy import sparse
 from recsys.catalog import make_catalogue
 from recsys.context import RankingContext, ranking_context
 from recsys.encoder import l2_normalise
-from recsys.ranker import THOMPSON_WINDOW, Ranker, build_ranker
+from recsys.ranker import CF_SEED_ITEMS, CF_SEED_UNTIL, THOMPSON_WINDOW, Ranker, build_ranker
 from recsys.ranking import minmax_over, similarity, top_k, top_k_rows
 from recsys.slates import SlateRequest
 from recsys.strategy import PRESETS, Strategy, without_log
@@ -141,10 +141,33 @@ def test_cf_scores_from_thumbs_and_a_cold_start_from_words(rng):
     eligible[catalogue.position("a1")] = False
     slates = ranker(_request(6, context.item_vectors[0], liked_a1, eligible), 1, rng)
     assert catalogue.item_ids[slates.positions[0, 0]] == "c1"
-    assert not slates.cf_cold_start[0]
+    assert slates.cf_cold_start[0]  # one thumb: the seeds still count, and the list says so
     # No thumbs: the items nearest the query stand in, and the list says so.
     cold = ranker(_request(6, context.item_vectors[0]), 3, rng)
     assert cold.cf_cold_start[0]
+
+
+def test_the_seed_likes_stay_until_a_few_real_thumbs(rng):
+    # The first thumb used to replace the five seed likes with a one-item row; now the seeds
+    # stay (never over a thumb the user gave) until CF_SEED_UNTIL real thumbs exist.
+    catalogue, context = _logged_context()
+    ranker = build_ranker(Strategy(content_weight=0.0, cf_weight=1.0), context)
+    b1 = catalogue.position("b1")
+    feedback = np.zeros((3, 6))
+    feedback[1, b1] = -1.0  # one thumb: still seeded, and b1 stays disliked
+    feedback[2, :CF_SEED_UNTIL] = 1.0  # enough thumbs: no seeds
+    request = SlateRequest(
+        queries=np.repeat(context.item_vectors[b1][None, :], 3, axis=0),
+        feedback=sparse.csr_matrix(feedback),
+        eligible=np.ones((3, 6), bool),
+        rated_positions=np.full((3, THOMPSON_WINDOW), -1),
+    )
+    rows, cold = ranker._cf_feedback(request, similarity(context.item_vectors, request.queries).T)
+    assert cold.tolist() == [True, True, False]
+    dense = rows.toarray()
+    assert (dense[0] == 1).sum() == CF_SEED_ITEMS
+    assert dense[1, b1] == -1 and (dense[1] == 1).sum() == CF_SEED_ITEMS - 1
+    np.testing.assert_array_equal(dense[2], feedback[2])
 
 
 def test_without_a_log_cf_and_popularity_drop_out(tiny_catalogue, rng):
