@@ -97,12 +97,12 @@ class Ranker:
         rows = np.flatnonzero(cold)
         seeds = top_k_rows(content[rows], request.eligible[rows], CF_SEED_ITEMS)
         seed_rows, seed_cols = np.nonzero(seeds >= 0)
-        users, items = rows[seed_rows], seeds[seed_rows, seed_cols]
-        unrated = np.asarray(feedback[users, items]).ravel() == 0
         seeded = sparse.csr_matrix(
-            (np.ones(int(unrated.sum()), np.float32), (users[unrated], items[unrated])),
+            (np.ones(seed_rows.size, np.float32), (rows[seed_rows], seeds[seed_rows, seed_cols])),
             shape=feedback.shape,
         )
+        seeded = seeded - seeded.multiply(abs(feedback))  # never over a thumb the user gave
+        seeded.eliminate_zeros()
         return (feedback + seeded).tocsr(), cold
 
     def _slates(
