@@ -80,7 +80,8 @@ def find_uv(scratch: Path) -> Path:
     if found:
         return Path(found)
     python = make_venv(scratch / "uv-tool", sys.executable)
-    command = [str(python), "-m", "pip", "install", "--isolated", "--quiet", "uv"]
+    command = [str(python), "-m", "pip", "install", "--isolated", "--quiet"]
+    command += ["--disable-pip-version-check", "uv"]
     subprocess.run(command, check=True, env=installer_env())
     return python.parent / "uv"
 
