@@ -5,7 +5,10 @@ compute figures, then in a real browser (Debian chromium) the cold start, the th
 trip against a trivial Streamlit page's, the server's memory after start and after a
 300-click session, and the map page. ``--load`` adds ten concurrent visitors for two minutes,
 ``--upload`` a 5,000-row upload; ``--no-browser`` keeps to the compute figures;
-``--relevance`` prints only the relevance table (``recsys.benchmark.relevance``).
+``--relevance`` prints only the relevance table (``recsys.benchmark.relevance``);
+``--cloud-install`` prints only what Community Cloud would install and run: a fresh venv
+installed as Cloud's installer does, the torch build, the size, the server's memory
+(``recsys.benchmark.cloud``; slow, a multi-GB download).
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 import numpy as np
 
+from recsys.benchmark.cloud import bench_cloud_install
 from recsys.benchmark.compute import (
     bench_model,
     bench_ranking,
@@ -56,7 +61,27 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the relevance table: the old single-vector pipeline against the new one",
     )
+    parser.add_argument(
+        "--cloud-install",
+        action="store_true",
+        help="only what Community Cloud installs: a fresh venv, uv then pip, no local wheels",
+    )
+    parser.add_argument(
+        "--cloud-python",
+        default=sys.executable,
+        help="the Python that makes the --cloud-install venv (Cloud's default is 3.12)",
+    )
+    parser.add_argument(
+        "--cloud-cpu-wheels",
+        type=Path,
+        metavar="DIR",
+        help="with --cloud-install, install again with DIR's wheels served on 127.0.0.1 "
+        "in place of the unreachable CPU index",
+    )
     args = parser.parse_args(argv)
+    if args.cloud_install:
+        bench_cloud_install(args.cloud_python, args.cloud_cpu_wheels)
+        return 0
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     one_blas_thread()  # as the app runs (recsys.encoder.one_blas_thread)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
