@@ -54,7 +54,7 @@ def _form() -> tuple[bool, list[str], LabSettings, UserParameters]:
             persist_state="session",
             help="The Recommend page's presets; the Click-maximiser ranks by click appeal.",
         )
-        columns = st.columns(4)
+        columns = st.columns(5)
         n_users = columns[0].number_input(
             "Users", 20, 2000, 200, step=20, key="sim_users", persist_state="session"
         )
@@ -66,6 +66,15 @@ def _form() -> tuple[bool, list[str], LabSettings, UserParameters]:
         )
         seed = columns[3].number_input(
             "Seed", 0, 2**31 - 1, 7, key="sim_seed", persist_state="session"
+        )
+        replicates = columns[4].number_input(
+            "Replicates",
+            1,
+            20,
+            LabSettings.replicates,
+            key="sim_replicates",
+            persist_state="session",
+            help="Independent populations of users; every strategy meets each of them.",
         )
         with st.expander("User model parameters", icon=":material/person:"):
             values = {
@@ -83,7 +92,11 @@ def _form() -> tuple[bool, list[str], LabSettings, UserParameters]:
             }
         run = st.form_submit_button("Run simulation", type="primary", icon=":material/play_arrow:")
     settings = LabSettings(
-        n_users=int(n_users), rounds=int(rounds), slate_size=int(slate), seed=int(seed)
+        n_users=int(n_users),
+        rounds=int(rounds),
+        slate_size=int(slate),
+        seed=int(seed),
+        replicates=int(replicates),
     )
     return run, chosen, settings, dataclasses.replace(DEFAULTS, **values)
 
@@ -196,7 +209,8 @@ if result["catalogue"] != work.catalogue.fingerprint:
     st.warning("These results are from another catalogue; run again to simulate this one.")
 runs, shown = result["runs"], result["settings"]
 st.caption(
-    f"{len(runs)} strategies × {shown.n_users} users × {shown.rounds} rounds, slate "
+    f"{len(runs)} strategies × {shown.replicates} replicates × {shown.n_users} users × "
+    f"{shown.rounds} rounds, slate "
     f"{shown.slate_size}, seed {shown.seed}: {result['seconds']:.1f} s."
 )
 curves, table = curve_table(runs), summary(runs)

@@ -213,7 +213,9 @@ def popularity(ratings: sparse.spmatrix | sparse.sparray) -> NDArray[np.float64]
     return np.log1p(likes) / np.log1p(most)
 
 
-def item_means(ratings: sparse.spmatrix | sparse.sparray, prior: float = MEAN_PRIOR):
+def item_means(
+    ratings: sparse.spmatrix | sparse.sparray, prior: float = MEAN_PRIOR
+) -> NDArray[np.float64]:
     """(n_users, n_items) ratings -> (n_items,) mu_i, each item's mean thumb shrunk towards
     the overall mean by ``prior`` pseudo-ratings (module docstring); all 0 for an empty log."""
     matrix = sparse.csr_matrix(ratings)

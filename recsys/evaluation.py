@@ -177,7 +177,7 @@ def simulate_log(
         slate_size=settings.slate_size,
         profile=settings.profile,
     )
-    streams = Streams(users=rng.spawn(1)[0], ranker=rng.spawn(1)[0])
+    streams = Streams(*rng.spawn(2))  # users, ranker
     run = simulate(LOGGING_POLICY, context, population, quality, lab, params, streams)
     return EvaluationLog(stated, run.chosen, run.thumbs, phrases, present)
 

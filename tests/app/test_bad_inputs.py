@@ -77,7 +77,7 @@ def run_lab(at, **settings):
     for key, value in settings.items():
         if key == "sim_strategies":
             at.multiselect(key=key).set_value(value)
-        elif key in ("sim_users", "sim_rounds", "sim_slate", "sim_seed"):
+        elif key in ("sim_users", "sim_rounds", "sim_slate", "sim_seed", "sim_replicates"):
             at.number_input(key=key).set_value(value)
         else:
             at.slider(key=key).set_value(value)

@@ -10,8 +10,10 @@ pytestmark = pytest.mark.slow
 PAGE = "pages/simulation.py"
 
 
-def run_small(at, users=40, rounds=8, strategies=None):
+def run_small(at, users=40, rounds=8, strategies=None, replicates=None):
     at.switch_page(PAGE).run()
+    if replicates is not None:
+        at.number_input(key="sim_replicates").set_value(replicates)
     if strategies is not None:
         at.multiselect(key="sim_strategies").set_value(strategies)
     at.number_input(key="sim_users").set_value(users)
@@ -37,7 +39,12 @@ def test_a_run_shows_curves_summary_reading_and_downloads(app):
     assert "Adaptive \\(feedback\\)" in reading and "paired difference" in reading
     labels = [d.proto.label for d in app.get("download_button")]
     assert labels == ["Download per-round results (CSV)", "Download the summary (CSV)"]
-    assert "40 users × 8 rounds" in "\n".join(c.value for c in app.caption)
+    assert "5 replicates × 40 users × 8 rounds" in "\n".join(c.value for c in app.caption)
+
+
+def test_the_replicates_the_visitor_sets_are_the_ones_run(app):
+    run_small(app, users=20, rounds=5, strategies=["Random", "Popular"], replicates=2)
+    assert "2 strategies × 2 replicates × 20 users" in "\n".join(c.value for c in app.caption)
 
 
 def test_the_same_seed_gives_the_same_table(make_app):
