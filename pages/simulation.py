@@ -11,14 +11,9 @@ from pages.shared.charts import band_chart
 from pages.shared.notices import plain, setup_notices, throttled_progress
 from pages.shared.workspace import Workspace, workspace
 from recsys.simulation import LabSettings, UserParameters, run_lab
-from recsys.simulation.report import (
-    curve_table,
-    differences,
-    reading,
-    shown_differences,
-    shown_summary,
-    summary,
-)
+from recsys.simulation.comparisons import compare, differences, shown_differences
+from recsys.simulation.reading import reading
+from recsys.simulation.report import curve_table, shown_summary, summary
 from recsys.strategy import PRESETS
 
 RESULT_KEY = "sim_result"
@@ -155,7 +150,7 @@ def _charts(curves: pd.DataFrame, names: list[str]) -> None:
         )
 
 
-def _tables(runs, table: pd.DataFrame) -> None:
+def _tables(runs, table: pd.DataFrame, paired: pd.DataFrame) -> None:
     st.subheader("Summary with 95% confidence intervals")
     st.dataframe(shown_summary(table), hide_index=True, key="sim_summary")
     st.caption(
@@ -163,13 +158,16 @@ def _tables(runs, table: pd.DataFrame) -> None:
         "Final satisfaction counts users who left "
         "at the satisfaction they left with. Coverage is the share of items shown to anyone."
     )
-    paired = differences(runs)
     if len(paired):
-        st.subheader("Paired differences, per user, with 95% intervals")
+        st.subheader("Paired differences, per user, corrected for multiplicity")
         st.dataframe(shown_differences(paired), hide_index=True, key="sim_differences")
         st.caption(
-            "Each strategy met the same users with the same luck, so the difference is taken "
-            "user by user; an interval that excludes 0 is a difference the run can tell apart."
+            "Each strategy met the same users with the same luck, so a difference is taken "
+            "user by user, over the users of every replicate. The table tests many differences "
+            "at once, so its p-values are Holm-adjusted together: a difference that survives "
+            "is one the run tells apart with at most a 5% chance of any false claim in the "
+            "whole table. Replicates agreeing: in how many independent populations the "
+            "difference had the same sign."
         )
 
 
@@ -213,10 +211,10 @@ st.caption(
     f"{shown.rounds} rounds, slate "
     f"{shown.slate_size}, seed {shown.seed}: {result['seconds']:.1f} s."
 )
-curves, table = curve_table(runs), summary(runs)
+curves, table, comparisons = curve_table(runs), summary(runs), compare(runs)
 _charts(curves, [one.name for one in runs])
-_tables(runs, table)
+_tables(runs, table, differences(comparisons))
 st.subheader("What the numbers say")
-for sentence in reading(runs, table):
+for sentence in reading(runs, table, result["params"], work.context.hook, comparisons):
     st.markdown(f"- {plain(sentence)}")
 _downloads(curves, table)

@@ -16,15 +16,14 @@ from recsys.simulation import (
     run_lab,
     simulate,
 )
+from recsys.simulation.comparisons import compare, differences, paired_difference
 from recsys.simulation.environment import StrategyRun
+from recsys.simulation.reading import reading
 from recsys.simulation.report import (
     curve_table,
     curves,
-    differences,
     mean_interval,
-    paired_difference,
     per_user,
-    reading,
     share_interval,
     summary,
 )
@@ -251,9 +250,12 @@ def test_paired_difference_and_reading(lab_inputs):
     difference = paired_difference(adaptive, static, "final_satisfaction")
     by_hand = adaptive.satisfaction[-1] - static.satisfaction[-1]
     assert difference.mean == pytest.approx(by_hand.mean())
-    sentences = reading(runs, summary(runs))
-    assert any(s.startswith("On final satisfaction, Adaptive (feedback)") for s in sentences)
-    assert any("Random" in s for s in sentences)
+    sentences = reading(runs, summary(runs), UserParameters(), lab_inputs[3].hook)
+    assert any(
+        s.startswith("Adaptive (feedback) against Static (interest text only) on final")
+        for s in sentences
+    )
+    assert any("Holm" in s for s in sentences)
 
 
 def test_slate_diversity_by_hand():
@@ -275,14 +277,16 @@ def test_share_interval_by_hand_stays_in_zero_one():
 
 def test_differences_table_by_hand(lab_inputs):
     runs = _lab(lab_inputs, 1)  # Static, Adaptive, Adaptive + explore, Random
-    table = differences(runs)
-    assert table["comparison"].tolist() == [
+    table = differences(compare(runs))
+    assert table["comparison"].unique().tolist() == [
         "Adaptive (feedback) − Static (interest text only)",
         "Adaptive + explore − Adaptive (feedback)",
     ]
     clicks = (runs[1].chosen >= 0).sum(axis=0) - (runs[0].chosen >= 0).sum(axis=0)
-    assert table.loc[0, "clicks"] == pytest.approx(clicks.mean())
-    assert (table["clicks_low"] <= table["clicks"]).all()
+    row = table[table["measure"] == "clicks"].iloc[0]
+    assert row["difference"] == pytest.approx(clicks.mean())
+    assert (table["difference_low"] <= table["difference"]).all()
+    assert (table["p_holm"] >= table["p"]).all()
 
 
 def test_sigmoid_is_exact_at_the_extremes_without_overflow():
