@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from pages.shared.cache import encoder_load, personas
-from pages.shared.cards import draw_card, list_summary, rated_list
+from pages.shared.cards import draw_card, exploration_note, list_summary, rated_list
 from pages.shared.charts import satisfaction_chart
 from pages.shared.controls import profile_controls, strategy_controls
 from pages.shared.intent_line import intent_line
@@ -156,6 +156,9 @@ def _the_list(work: Workspace, strategy: Strategy, recommendations: RecommendedL
     )
     intent_line(profile(), recommendations)
     list_summary(recommendations, strategy, ranked_by)
+    exploration_note(
+        recommendations, ranked_by, work.catalogue, work.context.item_vectors, profile()
+    )
     if not recommendations:
         _empty_list_note()
     on_feedback = functools.partial(_on_feedback, work)

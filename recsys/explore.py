@@ -51,6 +51,7 @@ zero column j of ``X^T``. (A padded row's contents, even NaN, are never read.)
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -149,6 +150,60 @@ def _place_draws(
     rows, cols = np.nonzero(replaced)
     slate[rows, cols] = picks[rows, slot_draw[rows, cols]]
     return replaced
+
+
+def thompson_spread(
+    rated_vectors: NDArray[np.floating],
+    item_vectors: NDArray[np.floating],
+    prior_scale: float = 0.08,
+    noise_scale: float = 0.5,
+) -> NDArray[np.float64]:
+    """The standard deviation of the Thompson draw's score noise for each item, sqrt(x^T Sigma
+    x), for one user who rated ``rated_vectors`` X (t, d), t may be 0; ``item_vectors`` (n, d).
+    By Woodbury, x^T Sigma x = sigma0^2 (|x|^2 - sigma0^2 (X x)^T K^{-1} (X x)) with
+    K = sigma0^2 X X^T + sigma^2 I_t: ``prior_scale`` for an item unlike anything rated
+    (X x = 0), less along what was rated. Returns (n,)."""
+    _check_scales(prior_scale, noise_scale)
+    x = np.asarray(rated_vectors, dtype=np.float64)
+    items = np.asarray(item_vectors, dtype=np.float64)
+    norms = np.einsum("nd,nd->n", items, items)
+    if x.shape[0] == 0:
+        return prior_scale * np.sqrt(norms)
+    system = prior_scale**2 * (x @ x.T) + noise_scale**2 * np.eye(x.shape[0])
+    projected = x @ items.T  # X x for every item, (t, n)
+    explained = np.einsum("tn,tn->n", projected, np.linalg.solve(system, projected))
+    return prior_scale * np.sqrt(np.maximum(norms - prior_scale**2 * explained, 0.0))
+
+
+@dataclass(frozen=True)
+class DrawSpread:
+    """How wide a visitor's Thompson draw is now: ``prior`` sigma0 (an item unlike anything
+    rated), ``in_list`` the mean spread of the items in their list, ``thumbs`` the ratings
+    the draw conditions on, ``prior_thumbs`` (sigma / sigma0)^2, what the prior is worth in
+    thumbs along one direction."""
+
+    prior: float
+    in_list: float
+    thumbs: int
+    prior_thumbs: float
+
+    @classmethod
+    def of(
+        cls,
+        rated_vectors: NDArray[np.floating],
+        listed_vectors: NDArray[np.floating],
+        prior_scale: float,
+        noise_scale: float,
+    ) -> DrawSpread:
+        """``rated_vectors`` (t, d) the thumbs the draw conditions on, ``listed_vectors``
+        (k, d) the list's items (k >= 1)."""
+        spread = thompson_spread(rated_vectors, listed_vectors, prior_scale, noise_scale)
+        return cls(
+            prior=prior_scale,
+            in_list=float(spread.mean()),
+            thumbs=len(rated_vectors),
+            prior_thumbs=(noise_scale / prior_scale) ** 2,
+        )
 
 
 def posterior_covariance(

@@ -236,6 +236,7 @@ class Ranker:
             rated >= 0,
             rng,
             prior_scale=self.strategy.thompson_scale,
+            noise_scale=self.strategy.thompson_noise,
         )
         positions, explored, drawn_content, cold = self._slates(drawn, request, k)
         if not mark_exploring:  # scores under the drawn query: nothing is shown

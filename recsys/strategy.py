@@ -51,8 +51,10 @@ class Strategy:
     ``order``: "score" ranks by the hybrid, "random" shuffles the eligible items.
     ``diversity_lambda``: MMR/DPP trade-off, 1 = plain ranking. ``epsilon``: share of slots
     epsilon-greedy gives to random items. ``thompson_scale``: prior standard deviation sigma0
-    of the Thompson draw. ``multi_interest``: rank for each stated interest with its own
-    vector and compose the list (``recsys.multi_interest``) instead of one averaged query.
+    of the Thompson draw; ``thompson_noise``: the thumbs' noise sigma in its linear model
+    (``recsys.explore``): the prior is worth (sigma / sigma0)^2 ratings along a direction.
+    ``multi_interest``: rank for each stated interest with its own vector and compose the
+    list (``recsys.multi_interest``) instead of one averaged query.
     ``candidates``: how many top items diversity chooses from."""
 
     name: str = "Custom"
@@ -69,6 +71,7 @@ class Strategy:
     exploration: Exploration = "off"
     epsilon: float = 0.1
     thompson_scale: float = 0.08
+    thompson_noise: float = 0.5
     multi_interest: bool = False
     candidates: int = 200
 
@@ -80,8 +83,11 @@ class Strategy:
             raise ValueError("at least one component weight must be positive")
         if not 0.0 <= self.diversity_lambda <= 1.0 or not 0.0 <= self.epsilon <= 1.0:
             raise ValueError("lambda and epsilon must be in [0, 1]")
-        if not self.thompson_scale > 0:  # a standard deviation; 0 leaves nothing to draw
-            raise ValueError(f"thompson_scale must be positive, got {self.thompson_scale}")
+        if not (self.thompson_scale > 0 and self.thompson_noise > 0):  # standard deviations
+            raise ValueError(
+                "thompson_scale and thompson_noise must be positive, got "
+                f"{self.thompson_scale} and {self.thompson_noise}"
+            )
         if self.candidates < 1:
             raise ValueError(f"candidates must be at least 1, got {self.candidates}")
 
@@ -107,7 +113,7 @@ class Strategy:
         if self.exploration == "epsilon":
             text += f"; ε-greedy ε = {self.epsilon:g}"
         elif self.exploration == "thompson":
-            text += f"; Thompson σ0 = {self.thompson_scale:g}"
+            text += f"; Thompson σ0 = {self.thompson_scale:g}, σ = {self.thompson_noise:g}"
         return text
 
 

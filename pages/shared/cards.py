@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from pages.shared.notices import plain
 from recsys import Catalogue, Recommendation, RecommendedList, UserProfile
-from recsys.ranker import CF_SEED_ITEMS, CF_SEED_UNTIL
+from recsys.explore import DrawSpread
+from recsys.ranker import CF_SEED_ITEMS, CF_SEED_UNTIL, THOMPSON_WINDOW
 from recsys.ranking import SIMILARITY_LABELS
 from recsys.strategy import COMPONENT_LABELS, COMPONENTS, Strategy, score_formula
 
@@ -136,6 +138,39 @@ def list_summary(recommendations: RecommendedList, strategy: Strategy, ranked_by
         )
     if not strategy.learns:
         st.caption("This strategy does not learn: thumbs remove items but do not move the list.")
+
+
+def exploration_note(
+    recommendations: RecommendedList,
+    ranked_by: Strategy,
+    catalogue: Catalogue,
+    vectors: np.ndarray,
+    user: UserProfile,
+) -> None:
+    """Under Thompson sampling, how wide the draw is now against where it started: the
+    spread narrows along what the visitor has rated (``recsys.explore.DrawSpread``)."""
+    if ranked_by.exploration != "thompson" or ranked_by.order == "random" or not recommendations:
+        return
+    rated = [catalogue.position(e.item_id) for e in user.feedback_log if e.item_id in catalogue]
+    spread = DrawSpread.of(  # the ranker's window: the latest rated items of this catalogue
+        vectors[rated[-THOMPSON_WINDOW:]],
+        vectors[[rec.position for rec in recommendations]],
+        ranked_by.thompson_scale,
+        ranked_by.thompson_noise,
+    )
+    start = (
+        f":material/casino: Thompson sampling ranks by a query drawn around your profile. Its "
+        f"score noise is σ0 = {spread.prior:.3f} for an item unlike anything you rated"
+    )
+    worth = f"the prior is worth about {spread.prior_thumbs:.0f} thumbs along one direction"
+    if not spread.thumbs:
+        st.caption(f"{start}, and you have rated nothing yet; {worth}.")
+        return
+    st.caption(
+        f"{start}; for the items in this list it is now {spread.in_list:.3f} on average, "
+        f"narrowed by your {spread.thumbs} most recent thumb{'s' * (spread.thumbs > 1)} "
+        f"({worth})."
+    )
 
 
 def rated_list(user: UserProfile, on_undo: Callable[[str], None]) -> None:

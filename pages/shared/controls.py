@@ -101,6 +101,14 @@ LEVERS = (
     ),
     Control("epsilon", "ε (share of random slots)", "slider", (0.0, 0.5, 0.05)),
     Control("thompson_scale", "Thompson prior σ0 (width of the draw)", "slider", (0.01, 0.3, 0.01)),
+    Control(
+        "thompson_noise",
+        "Thompson thumb noise σ (lower = narrows faster)",
+        "slider",
+        (0.05, 1.0, 0.05),
+        help="The prior is worth (σ / σ0)² thumbs along a direction: the draw narrows where "
+        "you have rated once you have given about that many.",
+    ),
 )
 STRATEGY_CONTROLS = LEARNING + WEIGHTS + LEVERS
 WEIGHT_KEYS = {

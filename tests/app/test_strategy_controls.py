@@ -42,6 +42,7 @@ CONTROLS = [
     ("slider", "rec_epsilon", 0.3),
     ("radio", "rec_exploration", "thompson"),
     ("slider", "rec_thompson_scale", 0.2),
+    ("slider", "rec_thompson_noise", 0.2),
     ("toggle", "rec_learns", False),
 ]
 
@@ -58,6 +59,15 @@ def test_each_control_re_renders_and_makes_the_strategy_custom(typed, kind, key,
     expected = other_presets.get((key, value), "Custom")
     assert typed.selectbox(key="rec_strategy").value == expected
     assert len(card_keys(typed)) == 10
+
+
+def test_thompson_says_how_wide_its_draw_is(typed):
+    typed.selectbox(key="rec_strategy").set_value("Adaptive + explore").run()
+    sigma0 = PRESETS["Adaptive + explore"].thompson_scale
+    (note,) = [c.value for c in typed.caption if "Thompson sampling ranks by" in c.value]
+    assert f"σ0 = {sigma0:.3f}" in note and "rated nothing yet" in note
+    typed.selectbox(key="rec_strategy").set_value("Adaptive (feedback)").run()
+    assert not [c for c in typed.caption if "Thompson sampling ranks by" in c.value]
 
 
 def test_hybrid_cards_show_their_score_parts_and_cf_cold_start(typed):

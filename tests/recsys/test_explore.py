@@ -3,7 +3,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recsys.explore import epsilon_greedy, posterior_covariance, thompson_queries
+from recsys.explore import (
+    DrawSpread,
+    epsilon_greedy,
+    posterior_covariance,
+    thompson_queries,
+    thompson_spread,
+)
 
 
 def random_slates(rng, m, n, k, eligible_share=0.9):
@@ -167,6 +173,36 @@ def test_posterior_covariance_by_hand():
     np.testing.assert_allclose(
         posterior_covariance(np.zeros((0, 3)), 0.08, 0.5), 0.0064 * np.eye(3)
     )
+
+
+def test_thompson_spread_by_hand_and_against_the_covariance(rng):
+    # d = 2, X = [[1, 0]], sigma0 = sigma = 1: Sigma = diag(1/2, 1) (previous test), so the
+    # rated direction's spread is sqrt(1/2) and the other keeps sigma0 = 1.
+    items = np.array([[1.0, 0.0], [0.0, 1.0]])
+    spread = thompson_spread(np.array([[1.0, 0.0]]), items, 1.0, 1.0)
+    np.testing.assert_allclose(spread, [np.sqrt(0.5), 1.0])
+    np.testing.assert_allclose(thompson_spread(np.zeros((0, 2)), items, 0.08, 0.5), [0.08, 0.08])
+    x, vectors = rng.standard_normal((5, 6)), rng.standard_normal((7, 6))
+    sigma = posterior_covariance(x, 0.2, 0.4)
+    by_matrix = np.sqrt(np.einsum("nd,de,ne->n", vectors, sigma, vectors))
+    np.testing.assert_allclose(thompson_spread(x, vectors, 0.2, 0.4), by_matrix, rtol=1e-10)
+
+
+def test_thompson_spread_narrows_with_each_thumb_along_what_was_rated():
+    # rated n times along x alone: x^T Sigma x = 1 / (1 / sigma0^2 + n / sigma^2)
+    x = np.array([[1.0, 0.0, 0.0]])
+    for n in (1, 5, 30):
+        got = thompson_spread(np.repeat(x, n, axis=0), x, 0.08, 0.5)[0]
+        assert got == pytest.approx(np.sqrt(1 / (1 / 0.08**2 + n / 0.5**2)))
+
+
+def test_draw_spread_summarises_the_list():
+    x = np.array([[1.0, 0.0, 0.0]])
+    listed = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    spread = DrawSpread.of(np.repeat(x, 4, axis=0), listed, 0.1, 0.2)
+    along = np.sqrt(1 / (1 / 0.01 + 4 / 0.04))  # rated 4 times; the other item keeps 0.1
+    assert spread.in_list == pytest.approx((along + 0.1) / 2)
+    assert (spread.prior, spread.thumbs, spread.prior_thumbs) == (0.1, 4, pytest.approx(4.0))
 
 
 def test_matheron_covariance_is_the_posterior_by_woodbury(rng):

@@ -237,12 +237,15 @@ def test_a_thompson_prior_must_be_a_positive_standard_deviation(scale):
     # sigma0 = 0 made the Recommend page raise deep in thompson_queries; the strategy refuses it
     with pytest.raises(ValueError, match="thompson_scale"):
         Strategy(exploration="thompson", thompson_scale=scale)
+    with pytest.raises(ValueError, match="thompson_noise"):
+        Strategy(exploration="thompson", thompson_noise=scale)
 
 
 def test_the_thompson_slider_cannot_reach_zero():
     from pages.shared.controls import STRATEGY_CONTROLS
 
-    (control,) = [c for c in STRATEGY_CONTROLS if c.field == "thompson_scale"]
-    low, high, _ = control.limits
-    Strategy(exploration="thompson", thompson_scale=low)  # the slider's minimum is valid
-    assert low > 0
+    for field in ("thompson_scale", "thompson_noise"):
+        (control,) = [c for c in STRATEGY_CONTROLS if c.field == field]
+        low, high, _ = control.limits
+        Strategy(exploration="thompson", **{field: low})  # the slider's minimum is valid
+        assert low > 0
