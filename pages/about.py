@@ -197,8 +197,13 @@ consumed in the last few rounds. Each round they click at most one item of the s
 multinomial logit in which the item's *hook* raises the chance of a click; the item's
 *quality* raises how much they like it (chocolate against kale). Satisfaction is
 S ← γ S + (1 − γ) × utility, and a user whose satisfaction stays low for three rounds leaves.
-Results come with 95% confidence intervals and, between two strategies, paired differences
-(the same users with the same luck meet every strategy).
+Every strategy meets the same users with the same luck (the users and the rankers draw
+from separate random streams), in several independent populations (replicates). Results
+come with 95% confidence intervals; between two strategies, the differences are taken user
+by user, their p-values are Holm-adjusted together so the whole table holds to a 5% chance
+of any false claim, and the page says in how many replicates each difference had the same
+sign. The reading under the tables is computed from those numbers and the user model's
+parameters.
 
 The **Evaluation** page scores each strategy offline on a simulated log split by time:
 precision, recall, NDCG and the rest, against the items each user liked later. Offline
