@@ -36,8 +36,6 @@ from recsys.simulation.personas import PersonaVectors
 from recsys.simulation.users import UserParameters
 from recsys.strategy import PRESETS
 
-_log = logging.getLogger(__name__)
-
 TUNING_SEED = 20261202  # not the lab's default seed: the scales are not chosen on its users
 PRIOR_SCALES = (0.04, 0.08, 0.15, 0.3)
 NOISE_SCALES = (0.1, 0.25, 0.5, 1.0)
@@ -100,30 +98,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    from recsys.catalog import load_catalogue, load_personas
-    from recsys.context import ranking_context
-    from recsys.embeddings import catalogue_embeddings
-    from recsys.encoder import load_encoder
-    from recsys.interactions import read_log
-    from recsys.simulation.personas import embed_personas
+    from recsys.simulation.shipped import shipped_lab_inputs
 
-    catalogue = load_catalogue()
-    encoder = load_encoder().encoder
-    if encoder is None:
-        _log.error("the sweep needs the sentence model, which did not load")
-        return 1
-    vectors = catalogue_embeddings(catalogue, encoder).matrix
-    context = ranking_context(catalogue, vectors, read_log().events)
+    inputs = shipped_lab_inputs()
     settings = LabSettings(
         n_users=args.users, rounds=args.rounds, replicates=args.replicates, seed=TUNING_SEED
     )
     started = time.perf_counter()
     table = thompson_sweep(
-        context,
-        embed_personas(load_personas(), encoder.encode),
-        catalogue.items["quality"].to_numpy(dtype=float),
-        settings,
-        UserParameters(),
+        inputs.context, inputs.personas, inputs.quality, settings, UserParameters()
     )
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table.round(4).to_string(index=False))  # noqa: T201 - the command's output

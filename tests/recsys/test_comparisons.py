@@ -134,3 +134,12 @@ def test_no_click_maximiser_no_sentence_about_it(three_runs):
     runs = three_runs[:2]
     sentences = reading(runs, summary(runs), UserParameters(), np.array([0.2, 0.8]))
     assert not any("Click-maximiser" in s or "early clicks" in s for s in sentences)
+
+
+def test_the_command_line_table_is_markdown():
+    import pandas as pd
+
+    from recsys.simulation.__main__ import markdown
+
+    got = markdown(pd.DataFrame({"a": [1, 2], "b": ["x", "y [0, 1]"]}))
+    assert got.splitlines() == ["| a | b |", "| --- | --- |", "| 1 | x |", "| 2 | y [0, 1] |"]
