@@ -53,7 +53,7 @@ def _form() -> tuple[bool, list[str], LabSettings, UserParameters]:
             default=list(PRESETS),
             key="sim_strategies",
             persist_state="session",
-            help="The Recommend page's presets; the Click-maximiser ranks by click appeal.",
+            help="The Recommend page's presets; the Click-maximiser ranks by learned click chance.",
         )
         columns = st.columns(5)
         n_users = columns[0].number_input(
