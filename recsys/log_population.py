@@ -168,15 +168,16 @@ def log_provenance(manifest: dict[str, object]) -> str:
         )
     low, high = population["second_persona_share"]
     lab_low, lab_high = population["lab_second_persona_share"]
-    absent = ", ".join(str(one).title() for one in population["absent_personas"])
-    shared = "; ".join(population["shared_with_lab"])
+    absent = _and([str(one).title() for one in population["absent_personas"]], ", ")
+    shared = _and([str(one) for one in population["shared_with_lab"]], "; ")
     spearman = manifest.get("popularity_quality_spearman", {})
     return (
         f"The interaction log was written by {manifest['simulated_users']:,} simulated users "
-        f"the lab never draws: no {absent}, second-persona share {low:g}-{high:g} "
-        f"(lab {lab_low:g}-{lab_high:g}), {len(population['parameter_groups'])} perturbed "
-        f"parameter groups. It still shares with the lab's users {shared}; so popularity "
-        f"still tracks quality (Spearman {spearman.get('this_log', float('nan')):.2f}, "
+        f"the lab never draws (without the personas {absent}, second-persona share "
+        f"{low:g}-{high:g} against the lab's {lab_low:g}-{lab_high:g}, "
+        f"{len(population['parameter_groups'])} perturbed parameter groups). It still shares "
+        f"with the lab's users {shared}. So popularity still tracks quality (Spearman "
+        f"{spearman.get('this_log', float('nan')):.2f}; "
         f"{spearman.get('lab_population_log', float('nan')):.2f} for a log of the lab's own)."
     )
 
@@ -206,3 +207,8 @@ def absent_persona_line(
         + "; ".join(parts)
         + f" ({settings.replicates} × {settings.n_users} users each)."
     )
+
+
+def _and(parts: list[str], separator: str) -> str:
+    """"a, b and c" (with ``separator`` between the first ones)."""
+    return parts[0] if len(parts) < 2 else separator.join(parts[:-1]) + " and " + parts[-1]
