@@ -210,5 +210,5 @@ def absent_persona_line(
 
 
 def _and(parts: list[str], separator: str) -> str:
-    """"a, b and c" (with ``separator`` between the first ones)."""
+    """The parts as "a, b and c", ``separator`` between all but the last two."""
     return parts[0] if len(parts) < 2 else separator.join(parts[:-1]) + " and " + parts[-1]
