@@ -184,7 +184,7 @@ def strategy_on(strategy: Strategy, context: RankingContext) -> Strategy:
     Click-maximiser ranks by its weights, content alone. A page describing the score asks
     this too."""
     if strategy.order == "click" and context.click_model is None:
-        return dataclasses.replace(strategy, order="score")
+        strategy = dataclasses.replace(strategy, order="score")
     return strategy if context.has_log else without_log(strategy)
 
 
