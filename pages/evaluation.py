@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from pages.shared.cache import encoder_load, offline_table, persona_vectors
+from pages.shared.cache import encoder_load, interaction_log, offline_table, persona_vectors
 from pages.shared.notices import setup_notices
 from pages.shared.workspace import workspace
 from recsys.evaluation import METRIC_COLUMNS, EvaluationSettings
+from recsys.log_population import log_provenance
 from recsys.strategy import PRESETS
 
 work = workspace()
@@ -64,6 +65,8 @@ explore or diversify are judged on the logging policy's terms. The Simulation La
 strategy pick what its simulated users see instead.
 """
 )
+if context.has_log and (log := interaction_log()) is not None:
+    st.caption(log_provenance(log.manifest))
 if not context.has_log:
     st.info(
         "This catalogue has no interaction log, so there is nothing to learn collaborative "

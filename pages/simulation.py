@@ -6,10 +6,11 @@ import time
 import pandas as pd
 import streamlit as st
 
-from pages.shared.cache import encoder_load, persona_vectors
+from pages.shared.cache import encoder_load, interaction_log, persona_vectors
 from pages.shared.charts import band_chart
 from pages.shared.notices import plain, setup_notices, throttled_progress
 from pages.shared.workspace import Workspace, workspace
+from recsys.log_population import log_provenance
 from recsys.simulation import LabSettings, UserParameters, run_lab
 from recsys.simulation.comparisons import compare, differences, shown_differences
 from recsys.simulation.reading import reading
@@ -47,7 +48,7 @@ def _form() -> tuple[bool, list[str], LabSettings, UserParameters]:
             default=list(PRESETS),
             key="sim_strategies",
             persist_state="session",
-            help="The Recommend page's presets; the Click-maximiser ranks by click appeal.",
+            help="The Recommend page's presets; the Click-maximiser ranks by learned click chance.",
         )
         columns = st.columns(5)
         n_users = columns[0].number_input(
@@ -190,6 +191,8 @@ work = workspace()
 st.title("Simulation lab")
 setup_notices(encoder_load(), work.embeddings, work.upload is not None)
 st.caption(INTRODUCTION)
+if work.context.has_log and (log := interaction_log()) is not None:
+    st.caption(log_provenance(log.manifest))
 run, chosen, settings, params = _form()
 if run and not chosen:
     st.warning("Choose at least one strategy to simulate.")

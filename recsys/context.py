@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from recsys.catalog import Catalogue
+from recsys.click_model import ClickModel, shipped_click_model
 from recsys.collaborative import CollaborativeModel, fit_collaborative, with_measure
 from recsys.intent_ranking import label_texts
 from recsys.lexical import LexicalIndex
@@ -29,9 +31,10 @@ MAX_PRECOMPUTED_SIMILARITY = 6000  # items; above this, diversity computes simil
 class RankingContext:
     """What every ranker of one catalogue shares, read-only: ``item_vectors`` (n, dim) unit
     rows, ``hook`` (n,) click appeal in [0, 1], ``popularity`` (n,) in [0, 1] or None, the
-    fitted collaborative models by ``CfMethod`` (None for a catalogue without a log), and the
+    fitted collaborative models by ``CfMethod`` (None for a catalogue without a log), the
     BM25 indexes of the items' texts (``lexical``, exact words) and of their title, category
-    and tags (``labels``, what an exclusion is matched against)."""
+    and tags (``labels``, what an exclusion is matched against), and the learned click model
+    the Click-maximiser ranks by (``recsys.click_model``; None: it ranks by content)."""
 
     item_vectors: NDArray[np.float32]
     hook: NDArray[np.float64]
@@ -39,6 +42,7 @@ class RankingContext:
     collaborative: dict[str, CollaborativeModel] | None = None
     lexical: LexicalIndex | None = None
     labels: LexicalIndex | None = None
+    click_model: ClickModel | None = None
     _similarities: dict[str, NDArray[np.float32]] = dataclasses.field(
         default_factory=dict, repr=False, compare=False
     )
@@ -78,14 +82,20 @@ class RankingContext:
 
 
 def ranking_context(
-    catalogue: Catalogue, item_vectors: NDArray[np.float32], log: pd.DataFrame | None = None
+    catalogue: Catalogue,
+    item_vectors: NDArray[np.float32],
+    log: pd.DataFrame | None = None,
+    click_model: ClickModel | Literal["shipped"] | None = "shipped",
 ) -> RankingContext:
     """The ranker's view of a catalogue: its vectors and hooks, and, when ``log`` is an
-    interaction log of this catalogue's items, popularity and the CF models fitted from it."""
+    interaction log of this catalogue's items, popularity and the CF models fitted from it.
+    ``click_model``: the shipped one (``assets/click_model.json``, None if it cannot be
+    read), a fitted one, or None."""
     hook = catalogue.items["hook"].to_numpy(dtype=np.float64, copy=True)
     words = {
         "lexical": LexicalIndex(catalogue.embedding_texts()),
         "labels": LexicalIndex(label_texts(catalogue)),
+        "click_model": shipped_click_model() if click_model == "shipped" else click_model,
     }
     if log is None:
         return RankingContext(item_vectors=item_vectors, hook=hook, **words)

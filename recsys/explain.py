@@ -6,7 +6,8 @@ with the highest cosine, x . p_j or x . l_m, and shows that cosine. Disliked ite
 as a reason, and below ``WEAK_MATCH`` nothing is called close.
 
 ``reasons`` picks the component: a random pick says so; an exploring slot says it is there to
-learn; otherwise the component with the largest share of the item's score speaks:
+learn; under the learned click model (the Click-maximiser) the reason is the predicted click
+chance; otherwise the component with the largest share of the item's score speaks:
 collaborative filtering names the liked item whose co-raters liked this one most, popularity
 says it is much liked, click appeal says so, and content gives ``explain``'s line (or, under a
 multi-interest strategy, the stated interest the item serves).
@@ -90,13 +91,15 @@ def reasons(
     random_order: bool,
     served: Sequence[tuple[str, float] | None],
     cf_because: Sequence[str | None],
+    click_chance: Sequence[float] | None = None,
 ) -> list[str]:
     """The reason of each of k items from the component that put it there.
 
     ``content_reasons`` (k,) from ``explain``; ``contributions`` (k, 4) each component's share
     of the score in ``COMPONENT_ORDER``; ``exploring`` (k,); ``served`` (k,) the interest an
     item serves and its cosine, or None; ``cf_because`` (k,) the liked title CF leaned on, or
-    None (cold start: the items nearest the visitor's words stood in)."""
+    None (cold start: the items nearest the visitor's words stood in); ``click_chance`` (k,)
+    the learned click model's predicted probabilities, when it ranked the list."""
     lines = []
     for i, content in enumerate(content_reasons):
         main = COMPONENT_ORDER[int(np.argmax(contributions[i]))]
@@ -104,6 +107,11 @@ def reasons(
             lines.append("Random pick: the baseline, not chosen for you")
         elif exploring[i]:
             lines.append("Shown to learn more about your taste, not for its score")
+        elif click_chance is not None:
+            lines.append(
+                f"Predicted click chance {click_chance[i]:.1%}: ranked by a click model "
+                "learned from logged impressions"
+            )
         elif main == "cf" and contributions[i, 1] > 0:
             because = cf_because[i]
             lines.append(

@@ -1,18 +1,23 @@
-"""The interaction log collaborative filtering learns from, and the generator that writes it.
+"""The interaction log collaborative filtering learns from, its impressions, and the generator.
 
 No real users have met this catalogue, so the log comes from simulated visitors
-(``recsys.simulation``): each is built on a persona's hidden taste (plus a little of a second
-persona's, plus noise), types that persona's stated interests, and meets a *logging policy*
-for ``rounds`` rounds. The logging policy is what a site without CF would run: the items
-nearest the stated interests, with half the slots given to random items (epsilon-greedy,
-epsilon = 1/2), so the log covers the catalogue. Every thumbs-up or thumbs-down becomes a row
-``user_id, item_id, thumbs (+1/-1), step (the round)``.
+(``recsys.simulation``) *the Simulation Lab never draws* (``recsys.log_population``: two
+personas held out, stronger persona mixtures, four perturbed parameter groups). Each types
+their persona's stated interests and meets a *logging policy* for ``rounds`` rounds: what a
+site without CF would run, the items nearest the stated interests with half the slots given
+to random items (epsilon-greedy, epsilon = 1/2), so the log covers the catalogue. Every
+thumbs-up or thumbs-down becomes a row ``user_id, item_id, thumbs (+1/-1), step (the round)``.
 
 Because tastes reach beyond the stated interests (Ada types "machine learning" but also likes
 science fiction and chess), the log holds co-likes that the text does not: what CF can add.
+For a sample of the users the slates themselves are kept too (``assets/impressions.csv.gz``,
+``recsys.impressions``), and the click model the Click-maximiser ranks by is fitted on them
+(``assets/click_model.json``, ``recsys.click_model``).
 
-Regenerate the shipped file with ``python -m recsys.interactions`` (seed and sizes in
-``LOG_SEED``, ``LOG_USERS``, ``LOG_ROUNDS``); ``--check`` verifies the shipped file instead.
+Regenerate the shipped files with ``python -m recsys.interactions`` (seed and sizes in
+``LOG_SEED``, ``LOG_USERS``, ``LOG_ROUNDS``); ``--check`` verifies the shipped files instead.
+``recsys.log_population.log_provenance`` says in one sentence what the log shares with the
+lab's users.
 """
 
 from __future__ import annotations
@@ -29,12 +34,27 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from recsys.catalog import ASSETS_DIR, Catalogue
+from recsys.click_model import CLICK_MODEL_PATH, ClickModel, fit_click_model, save_click_model
 from recsys.collaborative import LOG_COLUMNS
 from recsys.context import ranking_context
-from recsys.simulation.environment import LabSettings, Streams, simulate
+from recsys.impressions import (
+    IMPRESSION_USERS,
+    IMPRESSIONS_PATH,
+    Impressions,
+    impressions,
+    impressions_bytes,
+    sample_users,
+)
+from recsys.log_population import (
+    ABSENT_PERSONAS,
+    GroupRun,
+    popularity_quality_spearman,
+    population_manifest,
+    simulate_log_population,
+)
+from recsys.log_population import LOGGING_POLICY as LOGGING_POLICY  # where it is imported
+from recsys.log_population import log_provenance as log_provenance
 from recsys.simulation.personas import PersonaVectors
-from recsys.simulation.users import UserParameters, make_population
-from recsys.strategy import Strategy
 
 _log = logging.getLogger(__name__)
 
@@ -43,12 +63,75 @@ MANIFEST_PATH = ASSETS_DIR / "interactions.json"
 LOG_SEED = 20261123
 LOG_USERS = 3500
 LOG_ROUNDS = 60
-LOGGING_POLICY = Strategy(
-    "Logging policy (interest text, half random)",
-    learns=False,
-    exploration="epsilon",
-    epsilon=0.5,
-)
+#: The log this generator replaced (commit 060ad24), written by the lab's own population:
+#: its popularity-quality Spearman, measured with ``popularity_quality_spearman``.
+LAB_POPULATION_LOG = {
+    "file_sha256": "8c40b2dc0d56fc5a299cc166840abe852da92a186147b008d63ab885631009ff",
+    "popularity_quality_spearman": 0.3734,
+}
+
+
+@dataclass(frozen=True)
+class GeneratedLog:
+    """What one generation gives: the thumbs ``events`` (``LOG_COLUMNS``), the groups' runs,
+    the sampled users' ``impressions`` and the ``click_model`` fitted on them (None when
+    generated without impressions)."""
+
+    events: pd.DataFrame
+    runs: list[GroupRun]
+    impressions: Impressions | None
+    click_model: ClickModel | None
+
+    def persona_of_user(self) -> dict[str, str]:
+        """Each logged user id's persona id."""
+        width = _width(self.runs)
+        return {
+            _label(run.first_user + u, width): persona
+            for run in self.runs
+            for u, persona in enumerate(run.persona_ids)
+        }
+
+
+def _width(runs: list[GroupRun]) -> int:
+    return len(str(sum(run.start.size for run in runs)))
+
+
+def _label(number: int, width: int) -> str:
+    return f"sim-{number + 1:0{width}d}"
+
+
+def generate(
+    catalogue: Catalogue,
+    item_vectors: NDArray[np.float32],
+    personas: PersonaVectors,
+    n_users: int,
+    rounds: int,
+    seed: int,
+    impression_users: int = 0,
+    absent: tuple[str, ...] = ABSENT_PERSONAS,
+) -> GeneratedLog:
+    """The log of ``n_users`` simulated visitors (``recsys.log_population``) over ``rounds``
+    rounds, and for ``impression_users`` of them the impressions and the click model fitted
+    on them. The same inputs and seed give the same rows."""
+    runs = simulate_log_population(catalogue, item_vectors, personas, n_users, rounds, seed, absent)
+    events = pd.concat([_thumbs(run, catalogue, _width(runs)) for run in runs], ignore_index=True)
+    if impression_users == 0:
+        return GeneratedLog(events, runs, None, None)
+    sampled = sample_users(n_users, impression_users, seed)
+    width = _width(runs)
+    others = ~events["user_id"].isin([_label(u, width) for u in sampled])
+    context = ranking_context(catalogue, item_vectors, events[others], click_model=None)
+    shown = impressions(
+        catalogue.item_ids, runs, sampled, context, lambda number: _label(number, width)
+    )
+    model = fit_click_model(
+        shown.features,
+        shown.clicked,
+        shown.users,
+        hashlib.sha256(impressions_bytes(shown.frame)).hexdigest(),
+        np.random.default_rng([seed, 4]),
+    )
+    return GeneratedLog(events, runs, shown, model)
 
 
 def generate_log(
@@ -58,34 +141,23 @@ def generate_log(
     n_users: int,
     rounds: int,
     seed: int,
-    params: UserParameters | None = None,
+    absent: tuple[str, ...] = ABSENT_PERSONAS,
 ) -> pd.DataFrame:
-    """The log (columns ``LOG_COLUMNS``, sorted by user then step) of ``n_users`` simulated
-    visitors over ``rounds`` rounds. The same inputs and seed give the same rows."""
-    params = params or UserParameters()
-    population = make_population(
-        personas, item_vectors, n_users, params, np.random.default_rng([seed, 0])
-    )
-    context = ranking_context(catalogue, item_vectors)  # no log yet: content only
-    run = simulate(
-        LOGGING_POLICY,
-        context,
-        population,
-        catalogue.items["quality"].to_numpy(dtype=float),
-        LabSettings(n_users=n_users, rounds=rounds, seed=seed),
-        params,
-        Streams(np.random.default_rng([seed, 1]), np.random.default_rng([seed, 2])),
-    )
-    step, user = np.nonzero(run.thumbs.astype(bool))
+    """The thumbs log (columns ``LOG_COLUMNS``, sorted by user then step) of ``generate``."""
+    return generate(catalogue, item_vectors, personas, n_users, rounds, seed, 0, absent).events
+
+
+def _thumbs(run: GroupRun, catalogue: Catalogue, width: int) -> pd.DataFrame:
+    """One group's thumbs as log rows, sorted by user then step."""
+    step, user = np.nonzero(run.run.thumbs.astype(bool))
     order = np.lexsort((step, user))
     step, user = step[order], user[order]
     ids = np.asarray(catalogue.item_ids)
-    width = len(str(n_users))
     return pd.DataFrame(
         {
-            "user_id": [f"sim-{u + 1:0{width}d}" for u in user],
-            "item_id": ids[run.chosen[step, user]],
-            "thumbs": run.thumbs[step, user].astype(int),
+            "user_id": [_label(run.first_user + u, width) for u in user],
+            "item_id": ids[run.run.chosen[step, user]],
+            "thumbs": run.run.thumbs[step, user].astype(int),
             "step": step + 1,
         }
     )
@@ -149,13 +221,56 @@ def read_log(path: Path = LOG_PATH, manifest_path: Path = MANIFEST_PATH) -> Inte
     return InteractionLog(events, str(manifest["catalogue_fingerprint"]), manifest)
 
 
+def _manifest_extra(args, generated: GeneratedLog, encoder, personas_digest: str) -> dict:
+    """Everything the manifest says beyond the file's own counts and checksum."""
+    shown, model = generated.impressions, generated.click_model
+    body = impressions_bytes(shown.frame)
+    return {
+        "seed": args.seed,
+        "simulated_users": args.users,  # "users" counts those who gave a thumb
+        "persona_vectors_sha256": personas_digest,
+        "rounds": args.rounds,
+        "model": encoder.name,
+        "model_sha256": encoder.model_sha256,
+        "population": population_manifest(generated.runs, ABSENT_PERSONAS),
+        "popularity_quality_spearman": {
+            "this_log": popularity_quality_spearman(generated.events, args.catalogue),
+            "lab_population_log": LAB_POPULATION_LOG["popularity_quality_spearman"],
+            "lab_population_log_sha256": LAB_POPULATION_LOG["file_sha256"],
+        },
+        "impressions": {
+            "file": IMPRESSIONS_PATH.name,
+            "file_sha256": hashlib.sha256(body).hexdigest(),
+            "bytes": len(body),
+            "rows": len(shown.frame),
+            "users": int(shown.frame["user_id"].nunique()),
+            "sampled_users": f"{args.impression_users} of {args.users}, seeded [seed, 3]",
+            "clicks": int(shown.frame["clicked"].sum()),
+            "clicks_per_impression": float(shown.frame["clicked"].mean()),
+        },
+        "click_model": {
+            "file": CLICK_MODEL_PATH.name,
+            "held_out_auc": model.with_log.held_out_auc,
+            "held_out_auc_without_log": model.without_log.held_out_auc,
+            "coefficients": dict(
+                zip(model.with_log.features, model.with_log.coefficients, strict=True)
+            ),
+        },
+        "command": "python -m recsys.interactions"
+        + (f" --seed {args.seed}" if args.seed != LOG_SEED else "")
+        + (f" --users {args.users}" if args.users != LOG_USERS else "")
+        + (f" --rounds {args.rounds}" if args.rounds != LOG_ROUNDS else ""),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=LOG_SEED)
     parser.add_argument("--users", type=int, default=LOG_USERS)
     parser.add_argument("--rounds", type=int, default=LOG_ROUNDS)
+    parser.add_argument("--impression-users", type=int, default=IMPRESSION_USERS)
     parser.add_argument(
-        "--check", action="store_true", help="regenerate and compare with the shipped file"
+        "--check", action="store_true", help="regenerate and compare with the shipped files"
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -165,38 +280,35 @@ def main(argv: list[str] | None = None) -> int:
     from recsys.encoder import load_encoder
     from recsys.simulation.personas import embed_personas
 
-    catalogue = load_catalogue()
-    loaded = load_encoder()
-    encoder = loaded.encoder
+    args.catalogue = catalogue = load_catalogue()
+    encoder = load_encoder().encoder
     if encoder is None:
         _log.error("the log is generated with the sentence model, which did not load")
         return 1
     embeddings = catalogue_embeddings(catalogue, encoder)
     personas = embed_personas(load_personas(), encoder.encode)
-    personas_digest = persona_vectors_sha256(personas)
-    log = generate_log(catalogue, embeddings.matrix, personas, args.users, args.rounds, args.seed)
-    digest = hashlib.sha256(log_csv(log)).hexdigest()
-    if args.check:
-        shipped = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))["file_sha256"]
-        same = shipped == digest
-        _log.info("regenerated sha256 %s; shipped %s: %s", digest, shipped, same)
-        return 0 if same else 1
-    manifest = write_log(
-        log,
+    generated = generate(
         catalogue,
-        {
-            "seed": args.seed,
-            "simulated_users": args.users,  # "users" counts those who gave a thumb
-            "persona_vectors_sha256": personas_digest,
-            "rounds": args.rounds,
-            "model": encoder.name,
-            "model_sha256": encoder.model_sha256,
-            "command": "python -m recsys.interactions"
-            + (f" --seed {args.seed}" if args.seed != LOG_SEED else "")
-            + (f" --users {args.users}" if args.users != LOG_USERS else "")
-            + (f" --rounds {args.rounds}" if args.rounds != LOG_ROUNDS else ""),
-        },
+        embeddings.matrix,
+        personas,
+        args.users,
+        args.rounds,
+        args.seed,
+        args.impression_users,
     )
+    digests = (
+        hashlib.sha256(log_csv(generated.events)).hexdigest(),
+        hashlib.sha256(impressions_bytes(generated.impressions.frame)).hexdigest(),
+    )
+    if args.check:
+        shipped = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
+        same = digests == (shipped["file_sha256"], shipped["impressions"]["file_sha256"])
+        _log.info("regenerated sha256 %s; shipped: %s", digests, same)
+        return 0 if same else 1
+    extra = _manifest_extra(args, generated, encoder, persona_vectors_sha256(personas))
+    IMPRESSIONS_PATH.write_bytes(impressions_bytes(generated.impressions.frame))
+    save_click_model(generated.click_model)
+    manifest = write_log(generated.events, catalogue, extra)
     _log.info("wrote %s: %s", LOG_PATH, json.dumps(manifest))
     return 0
 

@@ -14,7 +14,11 @@ that is constant there becomes 0. The components:
   the query are added as likes (cold start, reported per user), so the first thumb joins
   them instead of replacing five likes with one;
 - popularity: thumbs-up in the interaction log, log-scaled;
-- hook: the item's click appeal (only the click-maximiser uses it).
+- hook: the item's click appeal.
+
+A strategy with ``order`` "click" (the Click-maximiser) ranks instead by the predicted click
+probability of the learned click model (``recsys.click_model``) on the raw content match, CF
+score, popularity and hook (``Ranker.click_scores``); the card's score is that probability.
 
 Then: the ``candidates`` best by ``final`` (``recsys.ranking.top_k_rows``) are re-ranked for
 diversity (MMR or DPP, with ``final`` as relevance), and exploration may swap in items
@@ -32,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from recsys.click_model import feature_matrix, predict_proba
 from recsys.collaborative import item_based_scores
 from recsys.context import RankingContext
 from recsys.diversify import mmr_rerank
@@ -61,28 +66,50 @@ class Ranker:
     ) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float32], NDArray[np.bool_]]:
         """The normalised (m, n) component of every positive weight, the (m, n) raw content
         similarity, and (m,) CF cold start."""
-        strategy, context = self.strategy, self.context
-        m, n = request.eligible.shape
-        content = similarity(context.item_vectors, queries, strategy.similarity).T
-        if request.lexical is not None:  # exact words count, on the same fixed scale
-            content = fused_match(content, request.lexical)
-        weights = strategy.weights
+        context, weights = self.context, self.strategy.weights
+        content, cf, cold = self.raw_scores(queries, request, with_cf=weights["cf"] > 0)
         parts = {}
         if weights["content"] > 0:
             parts["content"] = minmax_over(content, request.eligible)
-        cold = np.zeros(m, dtype=bool)
-        if weights["cf"] > 0 and context.collaborative is not None:
-            feedback, cold = self._cf_feedback(request, content)
-            if strategy.cf_method == "user":
-                cf = user_based_scores(context.collaborative["user"], feedback)
-            else:
-                cf = item_based_scores(context.collaborative[strategy.cf_method], feedback)
+        if cf is not None:
             parts["cf"] = minmax_over(cf, request.eligible)
         if weights["popularity"] > 0 and context.popularity is not None:
             parts["popularity"] = minmax_over(context.popularity[None, :], request.eligible)
         if weights["hook"] > 0:
             parts["hook"] = minmax_over(context.hook[None, :], request.eligible)
         return parts, content, cold
+
+    def raw_scores(
+        self, queries: NDArray[np.float32], request: SlateRequest, with_cf: bool
+    ) -> tuple[NDArray[np.float32], NDArray[np.float64] | None, NDArray[np.bool_]]:
+        """The (m, n) raw content match (lexical words fused in), the (m, n) raw CF scores
+        (None unless ``with_cf`` and the context has a log), and (m,) CF cold start."""
+        strategy, context = self.strategy, self.context
+        content = similarity(context.item_vectors, queries, strategy.similarity).T
+        if request.lexical is not None:  # exact words count, on the same fixed scale
+            content = fused_match(content, request.lexical)
+        cold = np.zeros(len(queries), dtype=bool)
+        if not with_cf or context.collaborative is None:
+            return content, None, cold
+        feedback, cold = self._cf_feedback(request, content)
+        if strategy.cf_method == "user":
+            cf = user_based_scores(context.collaborative["user"], feedback)
+        else:
+            cf = item_based_scores(context.collaborative[strategy.cf_method], feedback)
+        return content, cf, cold
+
+    def click_scores(
+        self, queries: NDArray[np.float32], request: SlateRequest
+    ) -> tuple[NDArray[np.float64], NDArray[np.float32], NDArray[np.bool_]]:
+        """(m, n) predicted click probabilities (``recsys.click_model``), the raw content
+        match and cold start. The model without CF and popularity serves a catalogue without
+        a log (``Strategy.click_uses_log`` False)."""
+        context = self.context
+        model = context.click_model.for_log(context.has_log and self.strategy.click_uses_log)
+        content, cf, cold = self.raw_scores(queries, request, with_cf="cf" in model.features)
+        columns = {"content": content, "cf": cf, "hook": context.hook[None, :]}
+        columns["popularity"] = None if context.popularity is None else context.popularity[None]
+        return predict_proba(model, feature_matrix(columns, model.features)), content, cold
 
     def _cf_feedback(
         self, request: SlateRequest, content: NDArray[np.float32]
@@ -110,10 +137,14 @@ class Ranker:
     ) -> tuple[NDArray[np.intp], dict[str, NDArray[np.float64]], NDArray, NDArray[np.bool_]]:
         """Slates (m, k) and, for every active component, its weighted (m, n) contribution."""
         strategy = self.strategy
-        parts, content, cold = self.components(queries, request)
-        total = sum(strategy.weights.values())
-        contributions = {c: part * (strategy.weights[c] / total) for c, part in parts.items()}
-        final = functools.reduce(np.add, contributions.values())
+        if strategy.order == "click":  # the whole score is the click chance: no components
+            final, content, cold = self.click_scores(queries, request)
+            contributions = {"click": final}
+        else:
+            parts, content, cold = self.components(queries, request)
+            total = sum(strategy.weights.values())
+            contributions = {c: part * (strategy.weights[c] / total) for c, part in parts.items()}
+            final = functools.reduce(np.add, contributions.values())
         if request.boost is not None:
             final = final + request.boost
         wanted = k if strategy.diversity == "none" else max(strategy.candidates, k)
@@ -253,7 +284,8 @@ def _explained(
     exploring: NDArray[np.bool_],
     cold: NDArray[np.bool_],
 ) -> Slates:
-    """The slates with each slot's score, its parts by component and its raw similarity."""
+    """The slates with each slot's score, its parts by component and its raw similarity
+    (under the click model, ``contributions`` holds only "click", the score, and no part)."""
     safe = np.maximum(positions, 0)
     filled = positions >= 0
     picked = np.zeros((*positions.shape, len(COMPONENTS)))
@@ -261,9 +293,12 @@ def _explained(
         if component in contributions:
             values = np.take_along_axis(contributions[component], safe, axis=1)
             picked[:, :, index] = np.where(filled, values, 0.0)
+    scores = picked.sum(axis=2)
+    if "click" in contributions:
+        scores = np.where(filled, np.take_along_axis(contributions["click"], safe, axis=1), 0.0)
     return Slates(
         positions=positions,
-        scores=picked.sum(axis=2),
+        scores=scores,
         contributions=picked,
         similarity=np.where(filled, np.take_along_axis(content, safe, axis=1), 0.0),
         exploring=exploring & filled,

@@ -201,6 +201,7 @@ def recommend(
         exploring,
         served,
         similarity,
+        scores,
     )
     items = [
         Recommendation(
@@ -246,9 +247,11 @@ def explained(
     exploring: NDArray[np.bool_],
     interests: list[str | None],
     matches: NDArray[np.float64],
+    scores: NDArray[np.float64] | None = None,
 ) -> list[str]:
     """Each card's reason, from the component that put it there (``recsys.explain``):
-    ``interests`` the stated interest each item serves (or None), ``matches`` its match."""
+    ``interests`` the stated interest each item serves (or None), ``matches`` its match,
+    ``scores`` its rank score (the predicted click chance under the learned click model)."""
     served = [
         None if one is None else (one, float(match))
         for one, match in zip(interests, matches, strict=True)
@@ -276,6 +279,7 @@ def explained(
         ranked_by.order == "random",
         served,
         _cf_because(context, ranked_by, catalogue, liked, positions),
+        scores if ranked_by.order == "click" and scores is not None else None,
     )
 
 

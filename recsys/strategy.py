@@ -10,6 +10,10 @@ Burke 2002, y = sum_c beta_c f_c(x))::
 ``content_if_no_weight`` is the one rule that makes it rank by content instead, used where the
 visitor sets every weight to 0 and where a catalogue without a log takes CF and popularity
 away. ``score_formula`` says the score in words, as the Recommend page shows it.
+
+A strategy with ``order`` "click" ranks by the learned click model's predicted click
+probability instead (``recsys.click_model``): the Click-maximiser, what an engagement-optimised
+recommender runs. Its weights are unused.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ class Strategy:
     """Everything that decides a list, apart from the user. Weights are beta_c >= 0.
 
     ``learns``: rank by the profile's query (thumbs move it) or by the interest text alone.
-    ``order``: "score" ranks by the hybrid, "random" shuffles the eligible items.
+    ``order``: "score" ranks by the hybrid, "random" shuffles the eligible items, "click" ranks
+    by the learned click model's predicted click probability (``click_uses_log`` False: its
+    model without CF and popularity, for a catalogue without a log).
     ``diversity_lambda``: MMR/DPP trade-off, 1 = plain ranking. ``epsilon``: share of slots
     epsilon-greedy gives to random items. ``thompson_scale``: prior standard deviation sigma0
     of the Thompson draw; ``thompson_noise``: the thumbs' noise sigma in its linear model
@@ -59,7 +65,7 @@ class Strategy:
 
     name: str = "Custom"
     learns: bool = True
-    order: Literal["score", "random"] = "score"
+    order: Literal["score", "random", "click"] = "score"
     content_weight: float = 1.0
     cf_weight: float = 0.0
     popularity_weight: float = 0.0
@@ -77,6 +83,7 @@ class Strategy:
     thompson_noise: float = 1.0
     multi_interest: bool = False
     candidates: int = 200
+    click_uses_log: bool = True
 
     def __post_init__(self) -> None:
         weights = (self.content_weight, self.cf_weight, self.popularity_weight, self.hook_weight)
@@ -102,6 +109,16 @@ class Strategy:
         """One line for a page: what this strategy does."""
         if self.order == "random":
             return "Random order of the items you have not rated."
+        if self.order == "click":
+            return (
+                "Predicted click chance: a logistic regression fitted on logged impressions, "
+                + (
+                    "on content match, collaborative score, popularity and click appeal"
+                    if self.click_uses_log
+                    else "on content match and click appeal (no log here)"
+                )
+                + ("; learns from thumbs" if self.learns else "; interest text only")
+            )
         parts = [
             f"{self.weights[c]:g} × {COMPONENT_LABELS[c].lower()}"
             for c in COMPONENTS
@@ -129,10 +146,14 @@ PRESETS: dict[str, Strategy] = {
         Strategy("Adaptive + diverse", diversity="mmr", diversity_lambda=0.7),
         Strategy("Adaptive + explore", exploration="thompson"),
         Strategy("Hybrid (CF + content)", content_weight=0.6, cf_weight=0.3, popularity_weight=0.1),
+        # Ablations of Hybrid (one component dropped, the others' weights kept): which of CF
+        # and popularity does its lead come from?
+        Strategy("Hybrid without popularity", content_weight=0.6, cf_weight=0.3),
+        Strategy("Adaptive + popularity", content_weight=0.6, popularity_weight=0.1),
         Strategy("Popular", learns=False, content_weight=0.0, popularity_weight=1.0),
         Strategy("Random", learns=False, order="random", content_weight=0.0),
-        # Learns from thumbs like Adaptive, but gives click appeal as much weight as taste.
-        Strategy("Click-maximiser", content_weight=0.5, hook_weight=0.5),
+        # Learns from thumbs like Adaptive, and ranks by the learned chance of a click.
+        Strategy("Click-maximiser", order="click"),
     )
 }
 VISITOR_DEFAULT = "Adaptive (multi-interest)"  # every stated interest keeps its place
@@ -156,7 +177,10 @@ def with_weights(strategy: Strategy, weights: Mapping[str, float]) -> Strategy:
 
 def without_log(strategy: Strategy) -> Strategy:
     """The strategy for a catalogue with no interaction log: no CF and no popularity (there
-    is nothing to learn them from); a strategy left with no component ranks by content."""
+    is nothing to learn them from); a strategy left with no component ranks by content, and
+    the learned click model uses its variant on content and click appeal alone."""
+    if strategy.order == "click":
+        return dataclasses.replace(strategy, click_uses_log=False)
     if strategy.cf_weight == 0 and strategy.popularity_weight == 0:
         return strategy
     weights = content_if_no_weight({**strategy.weights, "cf": 0.0, "popularity": 0.0})
@@ -165,7 +189,11 @@ def without_log(strategy: Strategy) -> Strategy:
 
 def strategy_on(strategy: Strategy, context: RankingContext) -> Strategy:
     """``strategy`` as it runs on ``context``: on a catalogue without a log, CF and
-    popularity drop out (``without_log``). A page describing the score asks this too."""
+    popularity drop out (``without_log``); without a click model (its asset unreadable) the
+    Click-maximiser ranks by its weights, content alone. A page describing the score asks
+    this too."""
+    if strategy.order == "click" and context.click_model is None:
+        strategy = dataclasses.replace(strategy, order="score")
     return strategy if context.has_log else without_log(strategy)
 
 
@@ -174,6 +202,11 @@ def score_formula(strategy: Strategy) -> str:
     collaborative + 0.10 × popularity"; "random order" for the random baseline."""
     if strategy.order == "random":
         return "random order"
+    if strategy.order == "click":
+        inputs = "content, collaborative, popularity, click appeal"
+        return "predicted click chance (learned from logged impressions: " + (
+            f"{inputs})" if strategy.click_uses_log else "content, click appeal)"
+        )
     weights = strategy.weights
     total = sum(weights.values())
     return " + ".join(

@@ -105,3 +105,14 @@ def made_up_personas(vectors: NDArray[np.float32], count: int = 3, seed: int = 3
         for _ in range(3)
     ]
     return PersonaVectors([f"p{i + 1}" for i in range(count)], *parts)
+
+
+def tiny_catalogue_with_log() -> tuple[Catalogue, NDArray[np.float32], pd.DataFrame]:
+    """The tiny catalogue, near-orthogonal item vectors, and a log of six users who each
+    like a1 and c1 and dislike b1 (steps 1, 2, 3)."""
+    catalogue = make_catalogue(tiny_items())
+    vectors = l2_normalise(np.eye(6, dtype=np.float32) + 0.1)
+    rows = []
+    for user in range(6):
+        rows += [(f"u{user}", "a1", 1, 1), (f"u{user}", "c1", 1, 2), (f"u{user}", "b1", -1, 3)]
+    return catalogue, vectors, pd.DataFrame(rows, columns=["user_id", "item_id", "thumbs", "step"])

@@ -33,7 +33,10 @@ def _movement(before: int | None, now: int, had_list: bool) -> str:
 
 
 def _score_parts(rec: Recommendation, ranked_by: Strategy) -> str:
-    """The score split into its components, as coloured badges (only non-zero weights)."""
+    """The score split into its components, as coloured badges (only non-zero weights);
+    under the learned click model, the predicted click chance."""
+    if ranked_by.order == "click":
+        return f":red-badge[Predicted click chance {rec.score:.1%}]"
     return " ".join(
         f":{BADGE_COLOURS[c]}-badge[{COMPONENT_LABELS[c]} {rec.contributions[c]:.2f}]"
         for c in COMPONENTS
@@ -118,6 +121,11 @@ def list_summary(recommendations: RecommendedList, strategy: Strategy, ranked_by
     named = f"Ranked by **{plain(strategy.name)}**."
     if strategy.order == "random":
         st.caption(f"{named} Random order: a baseline. Rate items with the thumbs all the same.")
+    elif ranked_by.order == "click":
+        st.caption(
+            f"{named} Score = {score_formula(ranked_by)}. Rate any item with the thumbs: the "
+            "list re-ranks at once."
+        )
     else:
         st.caption(
             f"{named} Score = {score_formula(ranked_by)}, each scaled to 0-1 over the items "

@@ -204,6 +204,8 @@ def strategy_controls(context: RankingContext) -> Strategy:
     with st.expander("Strategy controls", icon=":material/tune:"):
         if chosen.order == "random":
             st.caption("The Random preset ignores these; pick another preset to use them.")
+        elif chosen.order == "click":
+            st.caption("The learned click model sets the order: the β weights do not apply.")
         for control in LEARNING:
             _draw(control)
         st.markdown("**Hybrid weights** (β, each component scaled to 0-1 first)")

@@ -8,7 +8,7 @@ from recsys.simulation.environment import (
     run_lab,
     simulate,
 )
-from recsys.simulation.personas import PersonaVectors, embed_personas
+from recsys.simulation.personas import PersonaVectors, embed_personas, only_personas
 from recsys.simulation.state import RecommenderState
 from recsys.simulation.users import (
     Population,
@@ -31,6 +31,7 @@ __all__ = [
     "choose",
     "embed_personas",
     "make_population",
+    "only_personas",
     "population_rng",
     "respond",
     "run_lab",

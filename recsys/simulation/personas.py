@@ -3,6 +3,7 @@ drift direction are built from (``recsys.simulation.users.make_population``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,4 +54,26 @@ def embed_personas(personas: list[Persona], encode) -> PersonaVectors:
         vectors[2 * n : 3 * n],
         phrases,
         present,
+    )
+
+
+def only_personas(personas: PersonaVectors, ids: Sequence[str]) -> PersonaVectors:
+    """The persona vectors of ``ids`` alone (in ``ids`` order): a population drawn from them
+    (``make_population``) has only these personas, as first and as second persona. Raises
+    ``ValueError`` naming an id that is not among ``personas.ids``, or for no ids at all."""
+    unknown = [one for one in ids if one not in personas.ids]
+    if unknown or not ids:
+        raise ValueError(
+            f"unknown personas {', '.join(unknown)}; choose among {', '.join(personas.ids)}"
+            if unknown
+            else "choose at least one persona"
+        )
+    rows = np.array([personas.ids.index(one) for one in ids], dtype=np.intp)
+    return PersonaVectors(
+        list(ids),
+        personas.stated[rows],
+        personas.hidden[rows],
+        personas.drift[rows],
+        None if personas.phrases is None else personas.phrases[rows],
+        None if personas.phrase_present is None else personas.phrase_present[rows],
     )

@@ -4,10 +4,10 @@ After RecSim's interest-evolution model (Ie et al. 2019), written for this catal
 has a unit embedding x_i, a ``quality`` q_i and a ``hook`` h_i in [0, 1]. User u has:
 
 - a hidden taste t_u = normalise(T_p + w2 * T_p2 + sigma_t * g / sqrt(d)) built from their
-  persona p's ``hidden_taste`` embedding T_p, a little of a second persona p2 (w2 uniform in
-  [0, ``second_persona_max``]) and Gaussian noise g; and a stated-interest vector
-  c_u = normalise(C_p + sigma_c * g' / sqrt(d)) from the persona's ``stated_interests``: what the
-  user types, which overlaps their taste but is not it;
+  persona p's ``hidden_taste`` embedding T_p, a little of a second persona p2 (w2 uniform
+  in [``second_persona_min``, ``second_persona_max``]) and Gaussian noise g; and a
+  stated-interest vector c_u = normalise(C_p + sigma_c * g' / sqrt(d)) from the persona's
+  ``stated_interests``: what the user types, which overlaps their taste but is not it;
 - drift: each round t <- normalise(t + delta * (D_p - t)), D_p the persona's
   ``drift_towards`` embedding;
 - match: z_i = (t . x_i - mu_u) / s_u, the taste match standardised by the mean and standard
@@ -54,7 +54,8 @@ class UserParameters:
 
     taste_noise: float = 0.5  # sigma_t
     stated_noise: float = 0.3  # sigma_c
-    second_persona_max: float = 0.35  # w2 ~ U(0, this)
+    second_persona_max: float = 0.35  # w2 ~ U(second_persona_min, this)
+    second_persona_min: float = 0.0  # the lab's users: U(0, 0.35); the log's: outside it
     drift_rate: float = 0.01  # delta, per round
     memory: int = 5  # W, consumed items remembered for boredom
     boredom_floor: float = 0.3  # b0: similarity below this does not bore
@@ -126,7 +127,7 @@ def make_population(
     n_personas = len(personas.ids)
     persona = rng.integers(n_personas, size=n_users)
     second = (persona + rng.integers(1, max(n_personas, 2), size=n_users)) % n_personas
-    share = rng.uniform(0.0, params.second_persona_max, size=(n_users, 1))
+    share = rng.uniform(params.second_persona_min, params.second_persona_max, size=(n_users, 1))
     taste = _noisy(
         personas.hidden[persona] + share * personas.hidden[second], params.taste_noise, rng
     )

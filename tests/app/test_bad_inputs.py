@@ -238,6 +238,12 @@ def test_an_upload_clears_the_domain_filter_and_says_the_log_is_missing(app):
         badges = [m.value for m in app.markdown if "-badge[" in m.value]
         assert len(badges) == 6, preset
         assert all(b.count("-badge[") == 1 and "badge[Content " in b for b in badges), preset
+    # the learned click-maximiser falls back to its model on content and click appeal
+    app.selectbox(key="rec_strategy").set_value("Click-maximiser").run()
+    assert not app.exception and len(card_keys(app)) == 6
+    assert NO_LOG in [i.value for i in app.info]
+    fallback = "(learned from logged impressions: content, click appeal)"
+    assert any(fallback in c for c in captions(app))
 
 
 # Embedding map --------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ def test_the_page_shows_one_row_per_preset(evaluation):
     assert shown["Strategy"].tolist() == list(PRESETS)
     assert "Precision@10" in shown.columns and "NDCG@10" in shown.columns
     assert shown.drop(columns="Strategy").notna().all().all()
+    from recsys.interactions import log_provenance, read_log
+
+    assert log_provenance(read_log().manifest) in [c.value for c in evaluation.caption]
     styles = evaluation.dataframe[0].proto.arrow_data.styler.styles
     assert "font-weight: bold" in styles  # the best value of each column is highlighted
     caption = "\n".join(c.value for c in evaluation.caption)

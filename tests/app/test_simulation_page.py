@@ -29,6 +29,13 @@ def test_before_a_run_the_page_says_what_to_do(app):
     assert "press **Run simulation**" in app.info[0].value
 
 
+def test_the_page_says_what_the_log_shares_with_the_lab_users(app):
+    from recsys.interactions import log_provenance, read_log
+
+    app.switch_page(PAGE).run()
+    assert log_provenance(read_log().manifest) in [c.value for c in app.caption]
+
+
 def test_a_run_shows_curves_summary_reading_and_downloads(app):
     run_small(app)
     summary = app.dataframe[0].value

@@ -79,6 +79,19 @@ def test_hybrid_cards_show_their_score_parts_and_cf_cold_start(typed):
     assert "cold start" in captions
 
 
+def test_the_click_maximisers_cards_show_the_predicted_click_chance(typed):
+    typed.selectbox(key="rec_strategy").set_value("Click-maximiser").run()
+    assert not typed.exception
+    text = [m.value for m in typed.markdown]
+    badges = [t for t in text if ":red-badge[Predicted click chance " in t]
+    reasons = [t for t in text if "Predicted click chance" in t and "learned from logged" in t]
+    assert len(badges) == 10 and len(reasons) == 10
+    chances = [float(b.split("Predicted click chance ")[1].split("%")[0]) for b in badges]
+    assert chances == sorted(chances, reverse=True) and 0 < chances[-1] <= chances[0] < 100
+    captions = "\n".join(c.value for c in typed.caption)
+    assert "Score = predicted click chance (learned from logged impressions" in captions
+
+
 def test_lower_lambda_raises_the_lists_diversity(typed):
     plain = float(metric(typed, "Diversity"))
     typed.radio(key="rec_diversity").set_value("mmr").run()

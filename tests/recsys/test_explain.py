@@ -67,3 +67,14 @@ def test_the_reason_comes_from_the_component_that_put_the_item_there():
     assert reasons(content[:1], parts[:1], exploring[:1], True, served[:1], because[:1]) == [
         "Random pick: the baseline, not chosen for you"
     ]
+
+
+def test_under_the_click_model_the_reason_is_the_predicted_click_chance():
+    from recsys.explain import reasons
+
+    content = ["Close to your interest “jazz” (0.61)"] * 2
+    parts = np.zeros((2, 4))  # the click model's score has no component parts
+    exploring = np.array([False, True])
+    lines = reasons(content, parts, exploring, False, [None, None], [None, None], [0.123, 0.05])
+    assert lines[0].startswith("Predicted click chance 12.3%")
+    assert lines[1] == "Shown to learn more about your taste, not for its score"

@@ -1,3 +1,4 @@
+import dataclasses
 import math
 import warnings
 
@@ -12,6 +13,7 @@ from recsys.simulation import (
     Streams,
     UserParameters,
     make_population,
+    only_personas,
     population_rng,
     run_lab,
     simulate,
@@ -315,3 +317,49 @@ def test_per_user_diversity_skips_one_item_slates_and_absent_rounds():
         diversity = per_user(run)["diversity"]
     assert diversity[0] == pytest.approx(0.3) and diversity[2] == pytest.approx(0.6)
     assert np.isnan(diversity[1])
+
+
+def test_only_personas_restricts_the_population_to_them(lab_inputs):
+    _, vectors, personas, _ = lab_inputs
+    chosen = only_personas(personas, ["p3", "p1"])
+    assert chosen.ids == ["p3", "p1"]
+    np.testing.assert_array_equal(chosen.hidden, personas.hidden[[2, 0]])
+    population = make_population(chosen, vectors, 50, UserParameters(), population_rng(1))
+    assert set(population.persona.tolist()) == {0, 1}  # rows of ``chosen``: p3 and p1 only
+    with pytest.raises(ValueError, match="unknown personas p9"):
+        only_personas(personas, ["p1", "p9"])
+    with pytest.raises(ValueError, match="at least one"):
+        only_personas(personas, [])
+
+
+def test_the_log_population_draws_second_shares_outside_the_labs(lab_inputs):
+    from recsys.log_population import LOG_SECOND_SHARE, PARAMETER_GROUPS, group_parameters
+
+    _, vectors, personas, _ = lab_inputs
+    params = group_parameters("noisy", PARAMETER_GROUPS)
+    # With no taste noise a user's taste is normalise(T_p + w2 T_p2): w2 can be read back.
+    quiet = dataclasses.replace(params, taste_noise=0.0)
+    one = only_personas(personas, personas.ids[:2])
+    population = make_population(one, vectors, 40, quiet, population_rng(3))
+    first, second = one.hidden[0].astype(np.float64), one.hidden[1].astype(np.float64)
+    basis = np.stack([first, second], axis=1)
+    for user in range(40):
+        a, b = np.linalg.lstsq(basis, population.taste[user].astype(np.float64), rcond=None)[0]
+        own, other = (a, b) if population.persona[user] == 0 else (b, a)
+        assert LOG_SECOND_SHARE[0] - 1e-4 <= other / own <= LOG_SECOND_SHARE[1] + 1e-4
+
+
+def test_hybrid_on_personas_absent_from_the_log_gives_one_line(lab_inputs):
+    from recsys.context import ranking_context
+    from recsys.interactions import generate_log
+    from recsys.log_population import absent_persona_line
+
+    catalogue, vectors, personas, _ = lab_inputs
+    log = generate_log(catalogue, vectors, personas, 60, 6, seed=2, absent=("p4",))
+    context = ranking_context(catalogue, vectors, log, click_model=None)
+    settings = LabSettings(n_users=20, rounds=4, slate_size=5, seed=1, replicates=1)
+    quality = catalogue.items["quality"].to_numpy(float)
+    line = absent_persona_line(context, personas, quality, settings, UserParameters(), ("p4",))
+    assert line.startswith("Hybrid − Adaptive (feedback), final satisfaction")
+    assert "absent from the log (p4)" in line and "in the log (p1, p2, p3)" in line
+    assert line.count("[") == 2 and "1 × 20 users each" in line

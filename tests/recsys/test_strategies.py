@@ -8,12 +8,18 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 from recsys.catalog import make_catalogue
+from recsys.click_model import (
+    ClickModel,
+    LogisticClickModel,
+    predict_proba,
+    shipped_click_model,
+)
 from recsys.context import RankingContext, ranking_context
 from recsys.encoder import l2_normalise
 from recsys.ranker import CF_SEED_ITEMS, CF_SEED_UNTIL, THOMPSON_WINDOW, Ranker, build_ranker
 from recsys.ranking import minmax_over, similarity, top_k, top_k_rows
 from recsys.slates import SlateRequest
-from recsys.strategy import PRESETS, Strategy, without_log
+from recsys.strategy import PRESETS, Strategy, score_formula, strategy_on, without_log
 from tests.conftest import tiny_items
 
 
@@ -223,7 +229,8 @@ def test_random_order_is_a_permutation_of_eligible_items(rng):
 
 
 def test_every_preset_is_valid_and_the_strategy_checks_its_weights():
-    assert len(PRESETS) == 9  # eight, and Adaptive (multi-interest) since issue 12
+    # eight, Adaptive (multi-interest) since issue 12, and Hybrid's two ablations (issue 13)
+    assert len(PRESETS) == 11
     for strategy in PRESETS.values():
         assert strategy.describe()
     with pytest.raises(ValueError):
@@ -249,3 +256,135 @@ def test_the_thompson_slider_cannot_reach_zero():
         low, high, _ = control.limits
         Strategy(exploration="thompson", **{field: low})  # the slider's minimum is valid
         assert low > 0
+
+
+def test_the_ablations_drop_one_component_of_hybrid_and_keep_the_other_weights():
+    hybrid = PRESETS["Hybrid (CF + content)"]
+    no_pop = PRESETS["Hybrid without popularity"]
+    with_pop = PRESETS["Adaptive + popularity"]
+    assert no_pop.weights == {**hybrid.weights, "popularity": 0.0}
+    assert with_pop.weights == {**hybrid.weights, "cf": 0.0}
+    assert no_pop.learns and with_pop.learns
+
+
+def _toy_click_model(hook_sign=1.0):
+    """A click model with known weights: content +1, cf +0.5, popularity +0.5, hook ±1."""
+
+    def model(features):
+        weights = {"content": 1.0, "cf": 0.5, "popularity": 0.5, "hook": hook_sign}
+        return LogisticClickModel(
+            features=features,
+            coefficients=tuple(weights[f] for f in features),
+            intercept=-2.0,
+            mean=(0.0,) * len(features),
+            scale=(1.0,) * len(features),
+            held_out_auc=0.6,
+        )
+
+    full, bare = model(("content", "cf", "popularity", "hook")), model(("content", "hook"))
+    return ClickModel(full, bare, 10, 2, 5, 1, 0.1, "toy")
+
+
+def test_the_click_maximiser_ranks_by_the_learned_click_chance():
+    clicker = PRESETS["Click-maximiser"]
+    assert clicker.order == "click" and clicker.learns
+    assert "click" in clicker.describe().lower() and "logistic" in clicker.describe()
+    assert score_formula(clicker).startswith("predicted click chance")
+    # items 0 and 1: the same content; item 1 the higher hook; item 2 closer but no hook
+    vectors = _at_cosines([0.5, 0.5, 0.7])
+    hook = np.array([0.2, 0.9, 0.0])
+    model = _toy_click_model()
+    context = RankingContext(item_vectors=vectors, hook=hook, click_model=model)
+    ranked_by = strategy_on(clicker, context)
+    assert not ranked_by.click_uses_log  # no log: the model without CF and popularity
+    slates = build_ranker(clicker, context)(_request(3), 3, np.random.default_rng(0))
+    # by hand: logit = -2 + content + hook = -1.3, -0.6, -1.3 -> item 1 first, 0 and 2 tie
+    expected = 1 / (1 + np.exp(-np.array([-1.3, -0.6, -1.3])))
+    assert slates.positions[0].tolist() == [1, 0, 2]
+    np.testing.assert_allclose(slates.scores[0], expected[[1, 0, 2]], rtol=1e-6)
+    assert (slates.contributions == 0).all()
+
+
+def test_the_learned_click_maximiser_follows_the_fitted_sign_of_the_hook(rng):
+    model = shipped_click_model()
+    assert model is not None
+    vectors = _at_cosines([0.6, 0.6, 0.1, 0.2])
+    hook = np.array([0.3, 0.8, 0.5, 0.5])
+    catalogue, logged = _logged_context()
+    for has_log in (False, True):
+        fitted = model.for_log(has_log)
+        if has_log:
+            # a2 and b2: never rated in the log (the same CF score, their mean), the same
+            # vector and popularity; b2 has the higher hook
+            positions = [catalogue.position("a2"), catalogue.position("b2")]
+            context = dataclasses.replace(
+                logged,
+                item_vectors=np.repeat(_at_cosines([0.6]), 6, axis=0),
+                hook=np.where(np.arange(6) == positions[1], 0.8, 0.3),
+                popularity=np.full(6, 0.5),
+                click_model=model,
+            )
+            n = 6
+        else:
+            context = RankingContext(item_vectors=vectors, hook=hook, click_model=model)
+            positions, n = [0, 1], 4
+        slates = build_ranker("Click-maximiser", context)(_request(n), n, rng)
+        order = slates.positions[0].tolist()
+        higher_hook_first = order.index(positions[1]) < order.index(positions[0])
+        assert higher_hook_first == (fitted.coefficient("hook") > 0)
+
+
+def test_the_click_maximiser_serves_one_visitor_and_many_users_alike(rng):
+    vectors = l2_normalise(rng.standard_normal((40, 8)))
+    context = RankingContext(
+        item_vectors=vectors, hook=rng.uniform(size=40), click_model=_toy_click_model()
+    )
+    queries = l2_normalise(rng.standard_normal((5, 8)))
+    many = SlateRequest(
+        queries=queries,
+        feedback=sparse.csr_matrix((5, 40)),
+        eligible=np.ones((5, 40), bool),
+        rated_positions=np.full((5, THOMPSON_WINDOW), -1),
+    )
+    ranker = build_ranker("Click-maximiser", context)
+    batch = ranker(many, 6, rng)
+    for row in range(5):
+        one = ranker(_request(40, queries[row]), 6, rng)
+        assert one.positions[0].tolist() == batch.positions[row].tolist()
+    by_hand = predict_proba(
+        context.click_model.without_log,
+        np.stack([queries @ vectors.T, np.broadcast_to(context.hook, (5, 40))], axis=-1),
+    )
+    expected = np.take_along_axis(by_hand, batch.positions, axis=1)
+    np.testing.assert_allclose(batch.scores, expected, rtol=1e-5)
+
+
+def test_with_a_log_the_click_model_uses_cf_and_popularity(rng):
+    catalogue, logged = _logged_context()
+    context = dataclasses.replace(logged, click_model=_toy_click_model())
+    ranker = build_ranker("Click-maximiser", context)
+    assert ranker.strategy.click_uses_log
+    request = _request(6, context.item_vectors[0])
+    content, cf, _ = ranker.raw_scores(request.queries, request, with_cf=True)
+    x = np.stack(
+        [content, cf, np.broadcast_to(context.popularity, (1, 6)), context.hook[None]], axis=-1
+    )
+    slates = ranker(request, 6, rng)
+    expected = predict_proba(context.click_model.with_log, x)[0, slates.positions[0]]
+    np.testing.assert_allclose(slates.scores[0], expected, rtol=1e-5)
+
+
+def test_without_a_click_model_the_click_maximiser_ranks_by_content(rng):
+    vectors = _at_cosines([0.2, 0.9, 0.5])
+    context = RankingContext(item_vectors=vectors, hook=np.array([1.0, 0.0, 0.5]))
+    assert context.click_model is None
+    ranked_by = strategy_on(PRESETS["Click-maximiser"], context)
+    assert ranked_by.order == "score" and ranked_by.weights["content"] == 1.0
+    slates = build_ranker("Click-maximiser", context)(_request(3), 3, rng)
+    assert slates.positions[0].tolist() == [1, 2, 0]
+
+
+def test_without_a_log_the_click_strategy_keeps_its_order():
+    bare = without_log(PRESETS["Click-maximiser"])
+    assert bare.order == "click" and not bare.click_uses_log
+    assert "no log" in bare.describe() and "collaborative" not in score_formula(bare)
