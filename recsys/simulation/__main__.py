@@ -1,7 +1,8 @@
 """``python -m recsys.simulation``: the lab's default run on the shipped catalogue, printed as
 the README shows it (the summary, the Holm-adjusted differences, the reading, the time).
 
-Options: ``--replicates``, ``--users``, ``--rounds``, ``--seed`` (the page's defaults).
+Options: ``--replicates``, ``--users``, ``--rounds``, ``--seed`` (the page's defaults);
+``--absent`` adds Hybrid against Adaptive on the personas the interaction log leaves out.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 
 import pandas as pd
 
+from recsys.log_population import absent_persona_line
 from recsys.simulation.comparisons import compare, differences, shown_differences
 from recsys.simulation.environment import LabSettings, run_lab
 from recsys.simulation.reading import reading
@@ -35,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=defaults.n_users)
     parser.add_argument("--rounds", type=int, default=defaults.rounds)
     parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument(
+        "--absent",
+        action="store_true",
+        help="also run Hybrid against Adaptive on the personas absent from the log",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     inputs = shipped_lab_inputs()
@@ -59,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *(f"- {s}" for s in reading(runs, table, params, inputs.context.hook, comparisons)),
     ]
+    if args.absent:
+        out.append(
+            "- "
+            + absent_persona_line(inputs.context, inputs.personas, inputs.quality, settings, params)
+        )
     print("\n".join(out))  # noqa: T201 - the command's output
     return 0
 
