@@ -74,6 +74,22 @@ class UserParameters:
     leave_below: float = 0.4
     patience: int = 3
 
+    def __post_init__(self) -> None:
+        """Refuse values the equations cannot take (a zero memory, b0 = 1 divides by zero)."""
+        shares = ("drift_rate", "memory_decay", "initial_satisfaction", "leave_below")
+        shares += ("no_click_utility", "like_above", "dislike_below", "boredom_floor")
+        for name in shares:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {getattr(self, name)}")
+        scales = ("taste_noise", "stated_noise", "second_persona_max", "utility_noise")
+        for name in (*scales, "match_weight", "hook_weight", "quality_weight", "boredom_weight"):
+            if not getattr(self, name) >= 0.0:
+                raise ValueError(f"{name} must be at least 0, got {getattr(self, name)}")
+        if self.boredom_floor == 1.0 or min(self.memory, self.patience) < 1:
+            raise ValueError("boredom_floor must be below 1, memory and patience at least 1")
+        if self.dislike_below > self.like_above:
+            raise ValueError("dislike_below must not exceed like_above")
+
 
 @dataclass
 class Population:
