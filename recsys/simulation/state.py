@@ -58,9 +58,11 @@ class RecommenderState:
         thumbs: NDArray[np.int8],
         item_vectors: NDArray[np.float32],
         profile: ProfileSettings,
+        per_interest: bool = True,
     ) -> None:
         """One round's thumbs (m,) on the chosen items (m,): the interest vectors move by the
-        page's update rule, and the thumbs join the feedback rows and the recent window."""
+        page's update rule, and the thumbs join the feedback rows and the recent window.
+        ``per_interest`` False leaves ``multi`` as it is (a strategy that never reads it)."""
         rows = np.flatnonzero(thumbs != 0)
         items = chosen[rows]
         self.interests[rows] = update_interests(
@@ -70,14 +72,15 @@ class RecommenderState:
             profile.learning_rate,
             profile.negative_weight,
         )
-        self.multi.record(
-            rows,
-            item_vectors[items],
-            thumbs[rows],
-            profile.learning_rate,
-            profile.negative_weight,
-            profile.anchor_weight,
-        )
+        if per_interest:
+            self.multi.record(
+                rows,
+                item_vectors[items],
+                thumbs[rows],
+                profile.learning_rate,
+                profile.negative_weight,
+                profile.anchor_weight,
+            )
         self.feedback[rows, items] = thumbs[rows]
         self.rated[rows] = np.concatenate([self.rated[rows, 1:], items[:, None]], axis=1)
 
