@@ -137,7 +137,10 @@ class Ranker:
         strategy = self.strategy
         parts, content, cold = self.components(queries, request)
         total = sum(strategy.weights.values())
-        contributions = {c: part * (strategy.weights[c] / total) for c, part in parts.items()}
+        shares = {c: strategy.weights[c] / total for c in parts}
+        contributions = {  # (a share of 1: the part itself, the very same numbers)
+            c: part if shares[c] == 1.0 else part * shares[c] for c, part in parts.items()
+        }
         final = functools.reduce(np.add, contributions.values())
         if request.boost is not None:
             final = final + request.boost
@@ -188,7 +191,11 @@ class Ranker:
         lexical = request.interest_lexical
         flat = SlateRequest(
             queries=request.interest_queries[users, interests],
-            feedback=request.feedback[users],
+            feedback=(  # only CF reads the thumbs: a strategy without it is spared the copy
+                request.feedback[users]
+                if self.strategy.cf_weight > 0
+                else sparse.csr_matrix((len(users), request.eligible.shape[1]), dtype=np.float32)
+            ),
             eligible=request.eligible[users],
             rated_positions=request.rated_positions[users],
             lexical=None if lexical is None else lexical[users, interests],

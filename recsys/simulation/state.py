@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from recsys.multi_interest import Interests
 from recsys.profile import ProfileSettings
@@ -103,9 +104,14 @@ class RecommenderState:
         )
         return SlateRequest(
             queries=queries,
-            feedback=self.feedback[users],
+            feedback=self.feedback[users] if strategy.cf_weight > 0 else _no_thumbs(eligible),
             eligible=eligible,
             rated_positions=self.rated[users],
             interest_queries=interest_queries,
             interest_weights=interest_weights,
         )
+
+
+def _no_thumbs(eligible: NDArray[np.bool_]) -> sparse.csr_matrix:
+    """(m, n) no thumbs, for a strategy without CF (only CF reads them): no copy of the rows."""
+    return sparse.csr_matrix(eligible.shape, dtype=np.float32)
