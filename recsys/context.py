@@ -3,7 +3,8 @@
 ``ranking_context`` builds it once per catalogue: the item vectors and hooks, and, where the
 catalogue has an interaction log, popularity and the collaborative-filtering models fitted
 from the log (``recsys.collaborative``). Item-item similarity matrices for diversity are
-computed on first use and kept with it.
+computed on first use and kept with it, as are the items' norms the content similarity of
+every query divides by.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from recsys.click_model import ClickModel, shipped_click_model
 from recsys.collaborative import CollaborativeModel, fit_collaborative, with_measure
 from recsys.intent_ranking import label_texts
 from recsys.lexical import LexicalIndex
-from recsys.ranking import Similarity, similarity
+from recsys.ranking import Similarity, measured, row_norms, similarity
 
 MAX_PRECOMPUTED_SIMILARITY = 6000  # items; above this, diversity computes similarities per pick
 
@@ -46,6 +47,9 @@ class RankingContext:
     _similarities: dict[str, NDArray[np.float32]] = dataclasses.field(
         default_factory=dict, repr=False, compare=False
     )
+    _norms: list[NDArray[np.float32]] = dataclasses.field(
+        default_factory=list, repr=False, compare=False
+    )
 
     @property
     def n_items(self) -> int:
@@ -54,6 +58,23 @@ class RankingContext:
     @property
     def has_log(self) -> bool:
         return self.collaborative is not None
+
+    @property
+    def item_norms(self) -> NDArray[np.float32]:
+        """(n,) the length of each item vector (1 for unit rows), computed on first use."""
+        if not self._norms:
+            self._norms.append(row_norms(self.item_vectors))
+        return self._norms[0]
+
+    def content_similarity(
+        self, queries: NDArray[np.floating], measure: Similarity
+    ) -> NDArray[np.float32]:
+        """(m, dim) queries -> (m, n) similarity of each query to every item under ``measure``:
+        ``recsys.ranking.similarity`` with the items' norms kept, laid out by query (rows
+        contiguous, as everything after it reads them)."""
+        queries = np.asarray(queries, dtype=np.float32)
+        dots = queries @ self.item_vectors.T
+        return measured(dots, row_norms(queries)[:, None], self.item_norms[None, :], measure)
 
     def pair_matrix(self, measure: Similarity) -> NDArray[np.float32]:
         """(n, n) item-item similarity under ``measure``, computed on first use."""

@@ -129,25 +129,33 @@ class Interests:
 def allocate(weights: NDArray[np.float64], k: int) -> NDArray[np.int64]:
     """(m, J) weights (0 = not live) -> (m, J) slots per interest summing to min(k, ...) as in
     the module docstring: one each for the live ones (strongest first if k is short), then
-    the rest by largest remainder."""
+    the rest by largest remainder. Vectorised over the m users."""
     m, j = weights.shape
-    slots = np.zeros((m, j), dtype=np.int64)
-    for row in range(m):
-        live = np.flatnonzero(weights[row] > 0)
-        if len(live) == 0 or k <= 0:
-            continue
-        by_weight = live[np.argsort(-weights[row, live], kind="stable")]
-        if k <= len(live):
-            slots[row, by_weight[:k]] = 1
-            continue
-        slots[row, live] = 1
-        share = weights[row, live] / weights[row, live].sum() * (k - len(live))
-        whole = np.floor(share).astype(np.int64)
-        slots[row, live] += whole
-        left = k - len(live) - int(whole.sum())
-        order = np.argsort(-(share - whole), kind="stable")[:left]
-        slots[row, live[order]] += 1
-    return slots
+    live = weights > 0
+    n_live = live.sum(axis=1, keepdims=True)
+    if k <= 0 or j == 0:
+        return np.zeros((m, j), dtype=np.int64)
+    # short of slots: the k strongest live interests (ties to the lower j) get one each
+    strongest = _ranks(np.where(live, weights, -np.inf)) < k
+    short = np.where(live & strongest, 1, 0)
+    # enough: one each, the whole parts of the shares, then one more by largest remainder
+    spare = np.maximum(k - n_live, 0)
+    total = np.where(live, weights, 0.0).sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(live, weights / total * spare, 0.0)
+    whole = np.floor(share).astype(np.int64)
+    left = spare - whole.sum(axis=1, keepdims=True)
+    extra = _ranks(np.where(live, share - whole, -np.inf)) < left
+    enough = np.where(live, 1 + whole + extra, 0)
+    return np.where(k <= n_live, short, enough).astype(np.int64)
+
+
+def _ranks(values: NDArray[np.float64]) -> NDArray[np.intp]:
+    """(m, J) each entry's place in its row from the highest (0), ties to the lower j."""
+    order = np.argsort(-values, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(values.shape[1])[None, :], axis=1)
+    return ranks
 
 
 def compose(
@@ -166,28 +174,36 @@ def compose(
     m = len(lists)
     positions = np.full((m, k), -1, dtype=np.intp)
     serves = np.full((m, k), -1, dtype=np.intp)
-    for row in range(m):
-        chosen = _compose_one(lists[row], scores[row], slots[row], weights[row], k)
-        for slot, (item, j) in enumerate(chosen):
-            positions[row, slot], serves[row, slot] = item, j
+    orders = np.argsort(-weights, axis=1, kind="stable").tolist()
+    rows = zip(
+        lists.tolist(), scores.tolist(), slots.tolist(), weights.tolist(), orders, strict=True
+    )
+    for row, (items, values, slot, weight, order) in enumerate(rows):
+        live = [j for j in order if weight[j] > 0]
+        chosen = _compose_one(items, values, slot, live, k)
+        for column, (item, j) in enumerate(chosen):
+            positions[row, column], serves[row, column] = item, j
     return positions, serves
 
 
 def _compose_one(
-    lists: NDArray[np.intp],
-    scores: NDArray[np.float64],
-    slots: NDArray[np.int64],
-    weights: NDArray[np.float64],
+    lists: list[list[int]],
+    scores: list[list[float]],
+    slots: list[int],
+    order: list[int],
     k: int,
 ) -> list[tuple[int, int]]:
-    """One user's (item, interest) pairs, best score first: ``compose`` for (J, L) lists."""
-    order = [j for j in np.argsort(-weights, kind="stable").tolist() if weights[j] > 0]
+    """One user's (item, interest) pairs, best score first: ``compose`` for (J, L) lists
+    (as Python lists: one user's few dozen items are quicker there than in numpy), with
+    ``order`` the live interests, strongest first."""
     picked: dict[int, tuple[float, int, int]] = {}  # item -> (score, rank of interest, j)
     cursor = dict.fromkeys(order, 0)
+    width = len(lists[0]) if lists else 0
 
     def take(rank: int, j: int) -> bool:
-        while cursor[j] < lists.shape[1]:
-            item, score = int(lists[j, cursor[j]]), float(scores[j, cursor[j]])
+        items, values = lists[j], scores[j]
+        while cursor[j] < width:
+            item, score = items[cursor[j]], values[cursor[j]]
             cursor[j] += 1
             if item >= 0 and item not in picked:
                 picked[item] = (score, rank, j)
@@ -195,7 +211,7 @@ def _compose_one(
         return False
 
     for rank, j in enumerate(order):
-        for _ in range(int(slots[j])):
+        for _ in range(slots[j]):
             take(rank, j)
     while len(picked) < k and any(take(rank, j) for rank, j in enumerate(order)):
         pass  # one more from the strongest interest that has one, until the list is full

@@ -10,8 +10,9 @@ With unit rows, one matrix-vector product gives every item's cosine similarity t
 For unit vectors (all the embeddings here) the three order items the same way, since
 |a - b|^2 = 2 - 2 cos: they differ in scale, which matters where a similarity is weighed against
 something else (MMR's redundancy term) and not after the hybrid's min-max rescaling.
-``top_k_rows`` selects with ``argpartition`` (O(n)) and sorts only the selected few; ties are
-broken by catalogue position (lower first), so the same scores always give the same list.
+``top_k_rows`` finds each row's k-th best value with ``partition`` (O(n)) and sorts only the
+selected few; ties are broken by catalogue position (lower first), so the same scores always
+give the same list.
 It is the one top-k of the package: the ranker's candidates, the CF cold-start seeds, the
 random order and diversity's plain order all call it (``top_k`` is its one-row form).
 """
@@ -46,29 +47,48 @@ def similarity(
     rows = np.asarray(rows, dtype=np.float32)
     queries = np.asarray(queries, dtype=np.float32)
     dots = rows @ queries.T
+    return measured(dots, row_norms(rows)[:, None], row_norms(queries)[None, :], measure)
+
+
+def row_norms(vectors: NDArray[np.floating]) -> NDArray[np.float32]:
+    """(n, dim) -> (n,) Euclidean length of each row, float32."""
+    return np.linalg.norm(np.asarray(vectors, dtype=np.float32), axis=1)
+
+
+def measured(
+    dots: NDArray[np.float32],
+    a_norms: NDArray[np.float32],
+    b_norms: NDArray[np.float32],
+    measure: Similarity,
+) -> NDArray[np.float32]:
+    """``similarity`` from the dot products (p, q) of two sets of rows and their norms, shaped
+    to broadcast against ``dots`` ((p, 1) and (1, q)); ``dots`` may be overwritten."""
     if measure == "dot":
         return dots
-    row_norms = np.linalg.norm(rows, axis=1)[:, None]
-    query_norms = np.linalg.norm(queries, axis=1)[None, :]
     if measure == "cosine":
-        return dots / np.maximum(row_norms * query_norms, 1e-12)
+        return np.divide(dots, np.maximum(a_norms * b_norms, 1e-12), out=dots)
     if measure == "euclidean":
-        squared = np.maximum(row_norms**2 + query_norms**2 - 2.0 * dots, 0.0)
+        squared = np.maximum(a_norms**2 + b_norms**2 - 2.0 * dots, 0.0)
         return 1.0 / (1.0 + np.sqrt(squared))
     raise ValueError(f"unknown similarity measure {measure!r}")
 
 
-def minmax_over(values: NDArray[np.floating], eligible: NDArray[np.bool_]) -> NDArray[np.float64]:
+def minmax_over(values: NDArray[np.floating], eligible: NDArray[np.bool_]) -> NDArray[np.float32]:
     """Rescale each row of (m, n) ``values`` (or one (1, n) row for everyone) to [0, 1] over
     its eligible entries; rows constant there give 0. Ineligible entries are rescaled too
-    (they may fall outside [0, 1]). Returns (m, n)."""
-    values = np.broadcast_to(np.asarray(values, dtype=np.float64), eligible.shape)
+    (they may fall outside [0, 1]). Returns (m, n) float32 (a float32 score is as fine as the
+    embeddings it comes from, and half the memory traffic of float64)."""
+    values = np.asarray(values, dtype=np.float32)
+    values, eligible = np.broadcast_arrays(values, eligible)
     low = np.min(values, axis=1, where=eligible, initial=np.inf, keepdims=True)
     high = np.max(values, axis=1, where=eligible, initial=-np.inf, keepdims=True)
     spread = high - low
     ok = np.isfinite(spread) & (spread > 1e-12)
-    scaled = (values - np.where(ok, low, 0.0)) / np.where(ok, spread, 1.0)
-    return np.where(ok, scaled, 0.0)
+    scaled = values - np.where(ok, low, 0.0)
+    scaled /= np.where(ok, spread, 1.0)
+    if not ok.all():
+        scaled[~ok[:, 0]] = 0.0
+    return scaled
 
 
 def top_k_rows(
@@ -76,26 +96,37 @@ def top_k_rows(
 ) -> NDArray[np.intp]:
     """Each row's ``k`` best eligible scores, best first: the one top-k of the package.
 
-    ``scores`` (m, n); ``eligible`` (m, n) bool (NaN scores are never eligible). Returns
-    (m, min(k, n)) positions, ties by lower position, ``-1`` padded where a row has fewer
-    eligible items. ``argpartition`` selects in O(n) and only the selected few are sorted;
-    the rare row whose k-th value is tied beyond the selection is sorted whole, so the tie
-    goes to the lower positions exactly as a full stable sort would give."""
-    scores = np.asarray(scores, dtype=np.float64)
+    ``scores`` (m, n), float32 kept as float32 and anything else compared as float64;
+    ``eligible`` (m, n) bool (NaN scores are never eligible). Returns (m, min(k, n))
+    positions, ties by lower position, ``-1`` padded where a row has fewer eligible items.
+    The k-th best value of each row comes from ``np.partition`` (O(n), values only); the
+    items above it are taken, and of the items equal to it the lowest positions, so the tie
+    goes exactly as a full stable sort would give; only those k are then sorted."""
+    scores = np.asarray(scores)
+    if scores.dtype != np.float32:
+        scores = scores.astype(np.float64)
     m, n = scores.shape
     k = min(max(k, 0), n)
     eligible = eligible & ~np.isnan(scores)
-    masked = np.where(eligible, scores, -np.inf)
     if k == 0:
         return np.zeros((m, 0), dtype=np.intp)
+    live = eligible.any(axis=1)
+    if not live.all():  # a row with nothing eligible is all padding: select in the others
+        chosen = np.full((m, k), -1, dtype=np.intp)
+        chosen[live] = top_k_rows(scores[live], eligible[live], k)
+        return chosen
+    masked = np.where(eligible, scores, -np.inf)
     if k < n:
-        chosen = np.sort(np.argpartition(-masked, k - 1, axis=1)[:, :k], axis=1)
-        kth = np.min(np.take_along_axis(masked, chosen, axis=1), axis=1, keepdims=True)
-        tied_beyond = (masked == kth).sum(axis=1) > (
-            np.take_along_axis(masked, chosen, axis=1) == kth
-        ).sum(axis=1)
-        for row in np.flatnonzero(tied_beyond):
-            chosen[row] = np.sort(np.argsort(-masked[row], kind="stable")[:k])
+        kth = np.partition(masked, n - k, axis=1)[:, n - k, None]  # (m, 1) k-th best
+        taken = masked >= kth
+        flat = np.flatnonzero(taken)  # (the flat form: 2-D nonzero is several times slower)
+        if len(flat) > m * k:  # some rows have ties beyond the k-th: keep their first ones
+            surplus = np.flatnonzero(taken.sum(axis=1) > k)
+            tied = masked[surplus] == kth[surplus]
+            wanted = k - (masked[surplus] > kth[surplus]).sum(axis=1, keepdims=True)
+            taken[surplus] &= ~tied | (np.cumsum(tied, axis=1) <= wanted)
+            flat = np.flatnonzero(taken)
+        chosen = flat.reshape(m, k) - (np.arange(m) * n)[:, None]  # k per row, by position
     else:
         chosen = np.broadcast_to(np.arange(n), (m, n))
     order = np.argsort(-np.take_along_axis(masked, chosen, axis=1), axis=1, kind="stable")

@@ -102,6 +102,11 @@ class Strategy:
             raise ValueError(f"candidates must be at least 1, got {self.candidates}")
 
     @property
+    def draws(self) -> bool:
+        """Whether the ranker draws from its random stream (random order, exploration)."""
+        return self.order == "random" or self.exploration != "off"
+
+    @property
     def weights(self) -> dict[str, float]:
         return {component: getattr(self, name) for component, name in WEIGHT_FIELDS.items()}
 

@@ -3,11 +3,19 @@ simulation lab and an upload, timed warm as medians with p95 over repeated runs.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
+
+from recsys.context import RankingContext
+from recsys.simulation import LabSettings, PersonaVectors, UserParameters, run_lab
+from recsys.strategy import Strategy
 
 
 def timings_ms(action: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:
@@ -129,19 +137,61 @@ def bench_recommend(repeat: int) -> None:
     print(f"hybrid + MMR, top 30 of 200        {summary(samples)}")
 
 
+@dataclass(frozen=True)
+class LabTiming:
+    """One timed ``run_lab``: its ``settings``, the strategies it ran, the worker threads
+    and the wall-clock ``seconds``."""
+
+    settings: LabSettings
+    strategies: int
+    workers: int
+    seconds: float
+
+    @property
+    def per_replicate(self) -> float:
+        return self.seconds / self.settings.replicates
+
+    def line(self) -> str:
+        """The benchmark's line, e.g. "simulation lab, default run: 9 strategies x 5
+        replicates x 200 users x 50 rounds, slate 10 (2 threads)  15.2 s (3.0 s a replicate,
+        ...)"."""
+        s = self.settings
+        user_rounds = s.n_users * s.rounds * s.replicates * self.strategies
+        return (
+            f"{self.strategies} strategies x {s.replicates} replicates x {s.n_users:,} users x "
+            f"{s.rounds} rounds, slate {s.slate_size} ({self.workers} threads)  "
+            f"{self.seconds:6.1f} s ({self.per_replicate:.1f} s a replicate, "
+            f"{user_rounds / self.seconds:,.0f} user-rounds/s)"
+        )
+
+
+def time_lab(
+    strategies: Sequence[Strategy],
+    context: RankingContext,
+    personas: PersonaVectors,
+    quality: NDArray[np.float64],
+    settings: LabSettings,
+    workers: int | None = None,
+) -> LabTiming:
+    """Time one ``run_lab`` of ``strategies`` under ``settings`` (the default user model),
+    wall clock, as the Simulation lab runs it (``workers`` None: one thread per core)."""
+    started = time.perf_counter()
+    run_lab(list(strategies), context, personas, quality, settings, UserParameters(), None, workers)
+    seconds = time.perf_counter() - started
+    used = max(1, min(workers or os.cpu_count() or 1, settings.replicates * len(strategies)))
+    return LabTiming(settings, len(strategies), used, seconds)
+
+
 def bench_simulation() -> None:
-    """The simulation lab's runs: every preset, 200 users x 50 rounds and 1,000 x 100."""
+    """The Simulation lab's runs on the shipped catalogue, every preset: the page's default
+    (``LabSettings()``: 5 replicates x 200 users x 50 rounds, slate 10) on the lab's threads
+    and on one, and one replicate of 1,000 users x 100 rounds."""
     from recsys.catalog import load_catalogue, load_personas
     from recsys.context import ranking_context
     from recsys.embeddings import EMBEDDINGS_PATH
     from recsys.encoder import load_encoder
     from recsys.interactions import read_log
-    from recsys.simulation import (
-        LabSettings,
-        UserParameters,
-        embed_personas,
-        run_lab,
-    )
+    from recsys.simulation import embed_personas
     from recsys.strategy import PRESETS
 
     loaded = load_encoder()
@@ -153,18 +203,16 @@ def bench_simulation() -> None:
     context = ranking_context(catalogue, vectors, read_log().events)
     personas = embed_personas(load_personas(), loaded.encoder.encode)
     quality = catalogue.items["quality"].to_numpy(dtype=float)
-    params = UserParameters()
-    for users, rounds in ((200, 50), (1000, 100)):
-        settings = LabSettings(n_users=users, rounds=rounds)
-        started = time.perf_counter()
-        run_lab(list(PRESETS.values()), context, personas, quality, settings, params)
-        seconds = time.perf_counter() - started
-        user_rounds = users * rounds * len(PRESETS) * settings.replicates
-        print(
-            f"simulate {len(PRESETS)} strategies x {settings.replicates} replicates x "
-            f"{users:,} users x {rounds} rounds "
-            f"{seconds:6.1f} s ({user_rounds / seconds:,.0f} user-rounds/s)"
-        )
+    strategies = list(PRESETS.values())
+    default = LabSettings()
+    for settings, workers in (
+        (default, None),
+        (default, 1),
+        (dataclasses.replace(default, n_users=1000, rounds=100, replicates=1), None),
+    ):
+        timing = time_lab(strategies, context, personas, quality, settings, workers)
+        label = "simulation lab, default run:" if settings == default else "simulation lab:"
+        print(f"{label:<29}{timing.line()}")
 
 
 def bench_upload(rng: np.random.Generator, rows: int = 5000) -> None:

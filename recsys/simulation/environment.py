@@ -23,7 +23,10 @@ replicates are independent repetitions of the whole experiment.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +35,7 @@ from numpy.typing import NDArray
 from recsys.context import RankingContext
 from recsys.list_measures import slate_diversity
 from recsys.profile import ProfileSettings
-from recsys.ranker import build_ranker
+from recsys.ranker import Ranker, build_ranker
 from recsys.simulation.state import RecommenderState
 from recsys.simulation.users import (
     PersonaVectors,
@@ -168,15 +171,12 @@ def simulate(
     shown = np.zeros(n, dtype=np.int64)
     for t in range(rounds):
         active = population.active.copy()
-        eligible = ~population.consumed & active[:, None]
-        request = state.request(strategy, eligible, profile.anchor_weight)
-        slates = ranker(request, k, streams.ranker, mark_exploring=False).positions
-        slates = np.where(active[:, None], slates, -1)
+        slates = _serve(ranker, state, population, active, k, streams.ranker, profile)
         np.add.at(shown, slates[slates >= 0], 1)
         responses = respond(
             population, slates, vectors, cosines, quality, context.hook, params, streams.users
         )
-        state.record(responses.chosen, responses.thumbs, vectors, profile)
+        state.record(responses.chosen, responses.thumbs, vectors, profile, strategy.multi_interest)
         record["satisfaction"][t] = population.satisfaction
         record["active"][t] = active
         record["chosen"][t] = responses.chosen
@@ -190,6 +190,33 @@ def simulate(
     )
 
 
+def _serve(
+    ranker: Ranker,
+    state: RecommenderState,
+    population: Population,
+    active: NDArray[np.bool_],
+    k: int,
+    rng: np.random.Generator,
+    profile: ProfileSettings,
+) -> NDArray[np.intp]:
+    """(m, k) this round's slates, -1 for the users who have left. A ranker that draws
+    ranks everyone, so that its stream moves the same whoever is left; one that does not
+    ranks only the users still there (a user who left has nothing eligible: all -1)."""
+    m = len(active)
+    users = None if ranker.strategy.draws or active.all() else np.flatnonzero(active)
+    if users is not None and len(users) == 0:
+        return np.full((m, min(k, population.consumed.shape[1])), -1, dtype=np.intp)
+    chosen = slice(None) if users is None else users
+    eligible = ~population.consumed[chosen] & active[chosen, None]
+    request = state.request(ranker.strategy, eligible, profile.anchor_weight, chosen)
+    positions = ranker(request, k, rng, mark_exploring=False).positions
+    if users is None:
+        return np.where(active[:, None], positions, -1)
+    slates = np.full((m, positions.shape[1]), -1, dtype=np.intp)
+    slates[users] = positions
+    return slates
+
+
 def run_lab(
     strategies: Sequence[Strategy],
     context: RankingContext,
@@ -198,31 +225,82 @@ def run_lab(
     settings: LabSettings,
     params: UserParameters,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[StrategyRun]:
     """Every strategy on ``settings.replicates`` populations: in each replicate, a copy of
     the same users and the same two streams for every strategy (module docstring). One run
-    per strategy, its users the replicates' side by side."""
-    per_strategy: list[list[StrategyRun]] = [[] for _ in strategies]
-    jobs = settings.replicates * len(strategies)
-    for replicate in range(settings.replicates):
-        population = make_population(
+    per strategy, its users the replicates' side by side.
+
+    The (replicate, strategy) jobs run on ``workers`` threads (default: one per core; numpy
+    lets go of the interpreter in its loops and products, so two threads come near twice
+    the speed on two cores). Each job has its own copy of the users and its own streams, so
+    the numbers are the same whatever the number of workers. ``progress`` is called from
+    the calling thread only (a Streamlit page cannot draw from another thread)."""
+    replicates = [
+        make_population(
             personas,
             context.item_vectors,
             settings.n_users,
             params,
             population_rng(settings.seed, replicate),
         )
-        for index, strategy in enumerate(strategies):
-            done = replicate * len(strategies) + index
+        for replicate in range(settings.replicates)
+    ]
+    jobs = [(r, i) for r in range(settings.replicates) for i in range(len(strategies))]
+    shares = [0.0] * len(jobs)  # each job's progress, written by its worker
+    stopped = threading.Event()  # set when the run ends early: the running jobs stop too
 
-            def step(share: float, done: int = done) -> None:
+    def job(number: int) -> StrategyRun:
+        replicate, index = jobs[number]
+
+        def step(share: float) -> None:
+            if stopped.is_set():
+                raise _Stopped
+            shares[number] = share
+
+        return simulate(
+            strategies[index],
+            context,
+            replicates[replicate].copy(),
+            quality,
+            settings,
+            params,
+            Streams.of(settings.seed, replicate),
+            step,
+        )
+
+    _warm(context, strategies)  # the shared caches, filled before the threads share them
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    with ThreadPoolExecutor(workers, thread_name_prefix="lab") as pool:
+        futures = [pool.submit(job, number) for number in range(len(jobs))]
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()  # a job's error ends the run here
                 if progress is not None:
-                    progress((done + share) / jobs)
+                    progress(sum(shares) / len(jobs))
+            runs = [future.result() for future in futures]
+        finally:
+            stopped.set()  # after a failure (or a page that stopped the run): stop the rest
+            for future in futures:
+                future.cancel()
+    per_strategy: list[list[StrategyRun]] = [[] for _ in strategies]
+    for (_, index), run in zip(jobs, runs, strict=True):
+        per_strategy[index].append(run)
+    return [StrategyRun.joined(one) for one in per_strategy]
 
-            streams = Streams.of(settings.seed, replicate)
-            per_strategy[index].append(
-                simulate(
-                    strategy, context, population.copy(), quality, settings, params, streams, step
-                )
-            )
-    return [StrategyRun.joined(runs) for runs in per_strategy]
+
+class _Stopped(Exception):
+    """A job told to stop because the run it belongs to ended early."""
+
+
+def _warm(context: RankingContext, strategies: Sequence[Strategy]) -> None:
+    """Fill the context's lazy caches the jobs read: the item norms, the cosine matrix the
+    users' boredom and the slates' diversity read, and each diverse strategy's matrix."""
+    context.item_norms  # noqa: B018 (computed on first use)
+    context.pair_matrix("cosine")
+    for strategy in strategies:
+        if strategy.diversity != "none":
+            context.pair_similarity(strategy.similarity)

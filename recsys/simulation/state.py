@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from recsys.multi_interest import Interests
 from recsys.profile import ProfileSettings
@@ -58,9 +59,11 @@ class RecommenderState:
         thumbs: NDArray[np.int8],
         item_vectors: NDArray[np.float32],
         profile: ProfileSettings,
+        per_interest: bool = True,
     ) -> None:
         """One round's thumbs (m,) on the chosen items (m,): the interest vectors move by the
-        page's update rule, and the thumbs join the feedback rows and the recent window."""
+        page's update rule, and the thumbs join the feedback rows and the recent window.
+        ``per_interest`` False leaves ``multi`` as it is (a strategy that never reads it)."""
         rows = np.flatnonzero(thumbs != 0)
         items = chosen[rows]
         self.interests[rows] = update_interests(
@@ -70,14 +73,15 @@ class RecommenderState:
             profile.learning_rate,
             profile.negative_weight,
         )
-        self.multi.record(
-            rows,
-            item_vectors[items],
-            thumbs[rows],
-            profile.learning_rate,
-            profile.negative_weight,
-            profile.anchor_weight,
-        )
+        if per_interest:
+            self.multi.record(
+                rows,
+                item_vectors[items],
+                thumbs[rows],
+                profile.learning_rate,
+                profile.negative_weight,
+                profile.anchor_weight,
+            )
         self.feedback[rows, items] = thumbs[rows]
         self.rated[rows] = np.concatenate([self.rated[rows, 1:], items[:, None]], axis=1)
 
@@ -100,9 +104,14 @@ class RecommenderState:
         )
         return SlateRequest(
             queries=queries,
-            feedback=self.feedback[users],
+            feedback=self.feedback[users] if strategy.cf_weight > 0 else _no_thumbs(eligible),
             eligible=eligible,
             rated_positions=self.rated[users],
             interest_queries=interest_queries,
             interest_weights=interest_weights,
         )
+
+
+def _no_thumbs(eligible: NDArray[np.bool_]) -> sparse.csr_matrix:
+    """(m, n) no thumbs, for a strategy without CF (only CF reads them): no copy of the rows."""
+    return sparse.csr_matrix(eligible.shape, dtype=np.float32)

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -126,3 +128,36 @@ def test_without_interest_queries_the_preset_ranks_like_adaptive(rng):
     multi = build_ranker(PRESETS["Adaptive (multi-interest)"], context)(request, 5, rng)
     single = build_ranker(PRESETS["Adaptive (feedback)"], context)(request, 5, rng)
     assert multi.positions.tolist() == single.positions.tolist() and multi.serves is None
+
+
+def _allocate_one(weights, k):
+    """The module docstring's rule for one user, written out plainly."""
+    live = [j for j in range(len(weights)) if weights[j] > 0]
+    slots = [0] * len(weights)
+    if not live or k <= 0:
+        return slots
+    if k <= len(live):
+        for j in sorted(live, key=lambda j: (-weights[j], j))[:k]:
+            slots[j] = 1
+        return slots
+    total = sum(weights[j] for j in live)
+    share = {j: weights[j] / total * (k - len(live)) for j in live}
+    for j in live:
+        slots[j] = 1 + math.floor(share[j])
+    left = k - sum(slots)
+    for j in sorted(live, key=lambda j: (-(share[j] - math.floor(share[j])), j))[:left]:
+        slots[j] += 1
+    return slots
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0.0, 0.25, 1 / 3, 0.5, 2 / 3, 0.9]), min_size=4, max_size=4),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 25),
+)
+def test_allocation_for_many_users_at_once_is_the_rule_user_by_user(weights, k):
+    slots = allocate(np.array(weights), k)
+    assert slots.tolist() == [_allocate_one(row, k) for row in weights]

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from recsys.ranking import WEAK_MATCH, closest_match, cosine_scores, top_k
+from recsys.ranking import WEAK_MATCH, closest_match, cosine_scores, minmax_over, top_k, top_k_rows
 
 scores_strategy = arrays(
     np.float64,
@@ -72,3 +72,33 @@ def test_words_the_model_cannot_read_are_a_weak_match_and_english_is_not(real_en
     assert (
         closest_match(items, japanese) < WEAK_MATCH and closest_match(items, letters) < WEAK_MATCH
     )
+
+
+@given(
+    arrays(
+        st.sampled_from([np.float32, np.float64]),
+        st.tuples(st.integers(1, 6), st.integers(0, 40)),
+        elements=st.sampled_from([-1.0, 0.0, 0.25, 0.5, 1.0, np.nan]),  # ties and NaN
+    ),
+    st.integers(0, 45),
+    st.data(),
+)
+def test_top_k_rows_matches_a_full_sort_row_by_row(scores, k, data):
+    # the partition path, its tie rows, rows with fewer eligible items than k, rows with none
+    eligible = data.draw(arrays(np.bool_, scores.shape))
+    chosen = top_k_rows(scores, eligible, k)
+    assert chosen.shape == (len(scores), min(k, scores.shape[1]))
+    for row, picks in enumerate(chosen):
+        exclude = ~eligible[row] | np.isnan(scores[row])
+        expected = reference_top_k(scores[row], k, exclude)
+        assert picks.tolist() == expected + [-1] * (len(picks) - len(expected))
+        real = picks[picks >= 0]
+        assert np.all(np.diff(scores[row][real]) <= 0) and not exclude[real].any()
+
+
+def test_minmax_over_is_float32_and_rescales_one_row_for_everyone():
+    values = np.array([[1.0, 3.0, 5.0]])  # one row for two users who may see different items
+    eligible = np.array([[True, True, True], [False, True, True]])
+    scaled = minmax_over(values, eligible)
+    assert scaled.dtype == np.float32
+    np.testing.assert_allclose(scaled, [[0, 0.5, 1], [-1, 0, 1]])

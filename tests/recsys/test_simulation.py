@@ -363,3 +363,67 @@ def test_hybrid_on_personas_absent_from_the_log_gives_one_line(lab_inputs):
     assert line.startswith("Hybrid − Adaptive (feedback), final satisfaction")
     assert "absent from the log (p4)" in line and "in the log (p1, p2, p3)" in line
     assert line.count("[") == 2 and "1 × 20 users each" in line
+
+
+def test_the_numbers_do_not_depend_on_the_worker_threads_and_progress_stays_home(lab_inputs):
+    import threading
+
+    catalogue, vectors, personas, context = lab_inputs
+    settings = LabSettings(n_users=20, rounds=4, slate_size=5, seed=4, replicates=2)
+    strategies = [PRESETS[name] for name in ("Adaptive (multi-interest)", "Adaptive + explore")]
+    strategies.append(PRESETS["Adaptive + diverse"])
+    quality = catalogue.items["quality"].to_numpy(float)
+    calls: dict[int, list[tuple[float, bool]]] = {1: [], 2: [], 3: []}
+    runs = {}
+    for workers, seen in calls.items():
+
+        def progress(share, seen=seen):
+            seen.append((share, threading.current_thread() is threading.main_thread()))
+
+        runs[workers] = run_lab(
+            strategies, context, personas, quality, settings, UserParameters(), progress, workers
+        )
+    for one, other in ((runs[1], runs[2]), (runs[1], runs[3])):
+        for a, b in zip(one, other, strict=True):
+            for field in ("satisfaction", "chosen", "thumbs", "slates", "shown"):
+                np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+            np.testing.assert_array_equal(a.diversity, b.diversity)
+    for seen in calls.values():
+        shares = [share for share, _ in seen]
+        assert all(home for _, home in seen)  # never from a worker thread
+        assert shares[-1] == 1.0 and (np.diff(shares) >= 0).all() and shares[0] >= 0
+
+
+def test_a_job_that_fails_fails_the_run(lab_inputs, monkeypatch):
+    import recsys.simulation.environment as environment
+
+    catalogue, vectors, personas, context = lab_inputs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a job failed")
+
+    monkeypatch.setattr(environment, "respond", broken)
+    settings = LabSettings(n_users=20, rounds=3, slate_size=5, replicates=2)
+    quality = catalogue.items["quality"].to_numpy(float)
+    with pytest.raises(RuntimeError, match="a job failed"):
+        run_lab([PRESETS["Random"]], context, personas, quality, settings, UserParameters())
+
+
+def test_a_ranker_that_does_not_draw_serves_only_the_users_left_to_the_same_effect(
+    lab_inputs, monkeypatch
+):
+    # Users leave fast under these parameters; a ranker that does not draw ranks only those
+    # still there, which must give what ranking everyone and masking the gone gives.
+    catalogue, vectors, personas, context = lab_inputs
+    settings = LabSettings(n_users=30, rounds=8, slate_size=5, seed=5)
+    params = UserParameters(leave_below=0.55, patience=1)
+    quality = catalogue.items["quality"].to_numpy(float)
+    names = ("Static (interest text only)", "Adaptive (multi-interest)", "Adaptive + diverse")
+    strategies = [PRESETS[name] for name in names]
+    served = run_lab(strategies, context, personas, quality, settings, params)
+    monkeypatch.setattr(Strategy, "draws", property(lambda self: True))
+    everyone = run_lab(strategies, context, personas, quality, settings, params)
+    for a, b in zip(served, everyone, strict=True):
+        assert not a.active[-1].all()  # some users did leave
+        np.testing.assert_array_equal(a.slates, b.slates)
+        np.testing.assert_array_equal(a.satisfaction, b.satisfaction)

@@ -388,3 +388,38 @@ def test_without_a_log_the_click_strategy_keeps_its_order():
     bare = without_log(PRESETS["Click-maximiser"])
     assert bare.order == "click" and not bare.click_uses_log
     assert "no log" in bare.describe() and "collaborative" not in score_formula(bare)
+
+
+def test_a_ranker_computes_only_the_content_of_queries_that_moved(rng, monkeypatch):
+    vectors = l2_normalise(rng.standard_normal((50, 8)))
+    context = RankingContext(item_vectors=vectors, hook=np.zeros(50))
+    computed = []
+    real = RankingContext.content_similarity
+
+    def counting(self, queries, measure):
+        computed.append(len(queries))
+        return real(self, queries, measure)
+
+    monkeypatch.setattr(RankingContext, "content_similarity", counting)
+    queries = l2_normalise(rng.standard_normal((4, 8))).astype(np.float32)
+    moved = queries.copy()
+    moved[2] = l2_normalise(rng.standard_normal(8))
+
+    def request(rows):
+        return SlateRequest(
+            queries=rows,
+            feedback=np.zeros((4, 50), np.float32),
+            eligible=np.ones((4, 50), bool),
+            rated_positions=np.full((4, THOMPSON_WINDOW), -1),
+        )
+
+    ranker = build_ranker("Adaptive (feedback)", context)
+    ranker(request(queries), 5, rng)
+    again = ranker(request(queries[::-1].copy()), 5, rng)  # the same queries, reordered
+    after = ranker(request(moved), 5, rng)
+    assert computed == [4, 1]  # nothing for the reordered queries, then the one that moved
+    fresh = build_ranker("Adaptive (feedback)", context)
+    for slates, rows in ((again, queries[::-1].copy()), (after, moved)):
+        expected = fresh(request(rows), 5, rng)
+        assert (slates.positions == expected.positions).all()
+        np.testing.assert_allclose(slates.similarity, expected.similarity, rtol=1e-6)
