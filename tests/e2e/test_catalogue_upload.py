@@ -35,8 +35,10 @@ def test_upload_a_csv_and_get_recommendations_from_it(page, tmp_path, artifacts)
     assert "<script>alert('x')</script>" in page.locator(".st-key-rec_card_my-4").inner_text()
 
     page.get_by_role("link", name="Catalogue").click()
-    page.get_by_role("button", name="Restore the shipped catalogue").click()
-    page.get_by_text("The shipped catalogue").wait_for()
+    restore = page.get_by_role("button", name="Restore the shipped catalogue")
+    restore.click()
+    restore.wait_for(state="detached")  # gone once the shipped catalogue is back
+    page.get_by_text("The shipped catalogue:").wait_for()
     wait_idle(page)
     page.get_by_role("link", name="Recommend").click()
     page.locator(CARD).nth(9).wait_for()
